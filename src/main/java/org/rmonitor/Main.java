@@ -1,0 +1,162 @@
+package org.rmonitor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.rmonitor.cli.Invocation;
+import org.rmonitor.cli.Options;
+import org.rmonitor.cli.OptionsParser;
+import org.rmonitor.job.Job;
+import org.rmonitor.job.JobLog;
+import org.rmonitor.job.Monitor;
+import org.rmonitor.job.Preflight;
+import org.rmonitor.log.Sink;
+import org.rmonitor.log.Sinks;
+import org.rmonitor.proc.Launcher;
+import org.rmonitor.proc.SignalRelay;
+import org.rmonitor.resource.TrustedPath;
+
+/**
+ * Entry point. As the launcher (what the kernel runs for a {@code #!} line) it validates, starts
+ * the monitor detached and returns at once; as the monitor ({@code --monitor=LAUNCH_MILLIS} first,
+ * never typed by people) it runs the job.
+ */
+public final class Main {
+  static final String MONITOR_FLAG = "--monitor=";
+  /** EX_OSERR: the monitor could not be started. */
+  static final int OS_ERROR = 71;
+  /** EX_SOFTWARE: a bug in rmonitor. */
+  static final int SOFTWARE = 70;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.out, System.err));
+  }
+
+  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    try {
+      if (args.length > 0 && args[0].startsWith(MONITOR_FLAG)) {
+        return monitor(args, env, err);
+      }
+      return switch (parse(Arrays.asList(args), env)) {
+        case Invocation.Help h -> {
+          out.print(OptionsParser.HELP);
+          yield 0;
+        }
+        case Invocation.Version v -> {
+          out.println("rmonitor " + version());
+          yield 0;
+        }
+        case Invocation.Run r -> launch(r.options(), args, err);
+      };
+    } catch (UserError e) {
+      err.println("rmonitor: " + e.getMessage());
+      return e.exitCode;
+    }
+  }
+
+  private static Options.Defaults defaults(Map<String, String> env) {
+    boolean root = TrustedPath.euid() == 0;
+    Path lock = Path.of("/var/lock");
+    Path runtime = Path.of(env.getOrDefault("XDG_RUNTIME_DIR", "/tmp"));
+    boolean useLock = root || Files.isWritable(lock);
+    String prefix = System.getProperty("rmonitor.prefix", "/usr/local");
+    return new Options.Defaults(
+        useLock ? lock : runtime,
+        Path.of(prefix, "lib", "rmonitor"),
+        root ? Path.of("/var/log/rmonitor.undelivered") : runtime.resolve("rmonitor.undelivered"));
+  }
+
+  private static Invocation parse(List<String> args, Map<String, String> env) throws UserError {
+    return OptionsParser.parse(args, env, defaults(env), Preflight::startsWithHashbang);
+  }
+
+  private static int launch(Options o, String[] args, PrintStream err) throws UserError {
+    Preflight.check(o, err);
+    Job job = Job.of(o, 0);
+    long pid;
+    try {
+      pid = Launcher.detach(monitorCommand(args));
+    } catch (IOException e) {
+      err.println("rmonitor: cannot start the monitor for " + o.script() + ": " + e.getMessage());
+      return OS_ERROR;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OS_ERROR;
+    }
+    // The syslog copy of this line is sent by the monitor, so the launcher needs no native call.
+    err.println(job.base() + ": JOB " + job.name() + "[" + pid + "] Launched");
+    return 0;
+  }
+
+  /** The same JVM, flags for a small long-lived process, and the same arguments. */
+  private static List<String> monitorCommand(String[] args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(
+        List.of(
+            "--enable-preview",
+            "--enable-native-access=ALL-UNNAMED",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:-UsePerfData",
+            "-Xmx64m"));
+    String prefix = System.getProperty("rmonitor.prefix");
+    if (prefix != null) cmd.add("-Drmonitor.prefix=" + prefix);
+    String aot = System.getProperty("rmonitor.aot");
+    if (aot != null && Files.isReadable(Path.of(aot))) {
+      cmd.add("-XX:AOTCache=" + aot);
+      cmd.add("-Drmonitor.aot=" + aot);
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.add(MONITOR_FLAG + System.currentTimeMillis());
+    cmd.addAll(Arrays.asList(args));
+    return cmd;
+  }
+
+  private static int monitor(String[] args, Map<String, String> env, PrintStream err)
+      throws UserError {
+    Instant launched = Instant.ofEpochMilli(Long.parseLong(args[0].substring(MONITOR_FLAG.length())));
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    if (!(parse(rest, env) instanceof Invocation.Run run)) return SOFTWARE;
+    Options o = run.options();
+    Job job = Job.of(o, ProcessHandle.current().pid());
+    try (Sink sink = Sinks.open(o.log(), o.fallback(), err)) {
+      JobLog log = new JobLog(sink, job, err);
+      log.launched(launched);
+      SignalRelay signals =
+          new SignalRelay(o.grace(), line -> log.monitor(org.rmonitor.log.Severity.WARNING, line));
+      try {
+        signals.install();
+        return new Monitor(job, log, signals).run();
+      } catch (InterruptedException e) {
+        log.monitor(org.rmonitor.log.Severity.ERR, "ERROR interrupted");
+        return SOFTWARE;
+      } catch (RuntimeException | Error e) {
+        log.monitor(org.rmonitor.log.Severity.ERR, "ERROR rmonitor failed: " + e);
+        log.monitor(org.rmonitor.log.Severity.ERR, "JOB Status " + SOFTWARE);
+        return SOFTWARE;
+      }
+    } catch (IOException e) {
+      err.println("rmonitor: closing the log: " + e.getMessage());
+      return 0;
+    }
+  }
+
+  static String version() {
+    try (InputStream in = Main.class.getResourceAsStream("version.txt")) {
+      return in == null ? "unknown" : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

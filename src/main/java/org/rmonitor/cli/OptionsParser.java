@@ -1,0 +1,179 @@
+package org.rmonitor.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.ParseException;
+import org.rmonitor.log.Destination;
+
+/**
+ * Reads rmonitor's arguments and environment into {@link Options}: a pure function of its
+ * inputs, with every check that involves more than one value in this one place.
+ *
+ * <p>Two shapes reach it. From the kernel, for {@code #!/usr/local/bin/rmonitor -L A,B /bin/bash}:
+ * {@code ["-L A,B /bin/bash", SCRIPT, ARGS...]} — the first argument holds blanks, is split into
+ * words, and the script is always the argument after it. Typed by hand: {@code [-L, A,B,
+ * /bin/bash, SCRIPT, ARGS...]}. There, the word after the resource list is the script when it is
+ * the only word, or when it is a file that starts with {@code #!}; otherwise it is the
+ * interpreter and the script follows it.
+ */
+public final class OptionsParser {
+  static final org.apache.commons.cli.Options OPTIONS = new org.apache.commons.cli.Options();
+
+  static {
+    OPTIONS.addOption("L", "long-name", false, "log rmonitor's own lines with ident rmonitor");
+    OPTIONS.addOption(Option.builder().longOpt("lock-dir").hasArg().argName("DIR").build());
+    OPTIONS.addOption(Option.builder().longOpt("exit-dir").hasArg().argName("DIR").build());
+    OPTIONS.addOption(Option.builder().longOpt("log").hasArg().argName("DEST").build());
+    OPTIONS.addOption(Option.builder().longOpt("fallback").hasArg().argName("FILE").build());
+    OPTIONS.addOption(Option.builder().longOpt("grace").hasArg().argName("SECONDS").build());
+    OPTIONS.addOption("h", "help", false, "show help");
+    OPTIONS.addOption("V", "version", false, "show version");
+  }
+
+  private OptionsParser() {}
+
+  /**
+   * @param startsWithHashbang tells whether a file begins with {@code #!}; it resolves the one
+   *     ambiguity of a command typed by hand
+   */
+  public static Invocation parse(
+      List<String> argv,
+      Map<String, String> env,
+      Options.Defaults defaults,
+      Predicate<Path> startsWithHashbang)
+      throws UsageException {
+    boolean fromKernel = !argv.isEmpty() && Hashbang.isHashbangArgument(argv.getFirst());
+    List<String> words = fromKernel ? Hashbang.split(argv.getFirst()) : argv;
+    CommandLine cl;
+    try {
+      cl = DefaultParser.builder().build().parse(OPTIONS, words.toArray(String[]::new), true);
+    } catch (ParseException e) {
+      throw new UsageException(e.getMessage() + " (try rmonitor --help)");
+    }
+    if (cl.hasOption("help")) return new Invocation.Help();
+    if (cl.hasOption("version")) return new Invocation.Version();
+
+    List<String> positional = cl.getArgList();
+    if (positional.isEmpty()) {
+      throw new UsageException("no resource list given (try rmonitor --help)");
+    }
+    List<String> resources = ResourceList.parse(positional.getFirst());
+    List<String> after = positional.subList(1, positional.size());
+
+    String interpreter;
+    String script;
+    List<String> scriptArgs;
+    if (fromKernel) {
+      if (after.size() > 1) {
+        throw new UsageException(
+            "hashbang line '" + argv.getFirst() + "' has more than one word after the resource list "
+                + resources.size() + ": " + after);
+      }
+      interpreter = after.isEmpty() ? null : after.getFirst();
+      if (argv.size() < 2) throw new UsageException("no script after '" + argv.getFirst() + "'");
+      script = argv.get(1);
+      scriptArgs = argv.subList(2, argv.size());
+    } else {
+      if (after.isEmpty()) {
+        throw new UsageException("no script after the resource list '" + positional.getFirst() + "'");
+      }
+      boolean scriptFirst = after.size() == 1 || startsWithHashbang.test(Path.of(after.getFirst()));
+      interpreter = scriptFirst ? null : after.getFirst();
+      script = scriptFirst ? after.getFirst() : after.get(1);
+      scriptArgs = after.subList(scriptFirst ? 1 : 2, after.size());
+    }
+    if (interpreter != null && !interpreter.contains("/")) {
+      throw new UsageException(
+          "interpreter '" + interpreter + "' must be a path, like /bin/" + interpreter);
+    }
+
+    return new Invocation.Run(
+        new Options(
+            cl.hasOption("long-name"),
+            resources,
+            interpreter == null ? Options.DEFAULT_INTERPRETER : Path.of(interpreter),
+            Path.of(script).toAbsolutePath().normalize(),
+            List.copyOf(scriptArgs),
+            path(cl, env, "lock-dir", "RMONITOR_LOCK_DIR", defaults.lockDir()),
+            path(cl, env, "exit-dir", "RMONITOR_EXIT_DIR", defaults.exitDir()),
+            destination(cl, env),
+            path(cl, env, "fallback", "RMONITOR_FALLBACK", defaults.fallback()),
+            grace(cl, env)));
+  }
+
+  /** The option's value, else the environment variable's, else null; with where it came from. */
+  private record Setting(String value, String source) {}
+
+  private static Setting setting(CommandLine cl, Map<String, String> env, String opt, String var) {
+    if (cl.hasOption(opt)) return new Setting(cl.getOptionValue(opt), "--" + opt);
+    String v = env.get(var);
+    return v == null || v.isEmpty() ? null : new Setting(v, var);
+  }
+
+  private static Path path(
+      CommandLine cl, Map<String, String> env, String opt, String var, Path fallback)
+      throws UsageException {
+    Setting s = setting(cl, env, opt, var);
+    if (s == null) return fallback;
+    if (!s.value().startsWith("/")) {
+      throw new UsageException(s.source() + " '" + s.value() + "' must be an absolute path");
+    }
+    return Path.of(s.value()).normalize();
+  }
+
+  private static Destination destination(CommandLine cl, Map<String, String> env)
+      throws UsageException {
+    Setting s = setting(cl, env, "log", "RMONITOR_LOG");
+    if (s == null) return Destination.parse("syslog");
+    try {
+      return Destination.parse(s.value());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(s.source() + ": " + e.getMessage());
+    }
+  }
+
+  private static Duration grace(CommandLine cl, Map<String, String> env) throws UsageException {
+    Setting s = setting(cl, env, "grace", "RMONITOR_GRACE");
+    if (s == null) return Duration.ofSeconds(30);
+    if (!s.value().matches("[0-9]{1,6}")) {
+      throw new UsageException(s.source() + " '" + s.value() + "' must be whole seconds, like 30");
+    }
+    return Duration.ofSeconds(Long.parseLong(s.value()));
+  }
+
+  public static final String HELP =
+      """
+      Usage: rmonitor [OPTIONS] RESOURCE[,RESOURCE...] [INTERPRETER] SCRIPT [ARG...]
+        as a hashbang:  #!/usr/local/bin/rmonitor [OPTIONS] RESOURCE[,...] [INTERPRETER]
+
+      Runs SCRIPT with INTERPRETER (default /bin/sh) in the background under a monitor
+      that logs its lifecycle and output to syslog (facility local1), runs
+      EXIT_DIR/RESOURCE.exit PREP before the first job that needs a resource and
+      RESOURCE.exit POST after the last, and returns at once.
+
+      A resource name is 7 to 20 characters of A-Z a-z 0-9 - _.
+      Typed by hand, the word after the resource list is the script when it is the
+      only word or a file starting with #!; otherwise it is the interpreter.
+
+      Options (each also set by the environment variable shown):
+        -L, --long-name       log rmonitor's own lines as "rmonitor: JOB[PID]: ..."
+            --lock-dir DIR    lock and holder files (RMONITOR_LOCK_DIR, /var/lock)
+            --exit-dir DIR    RESOURCE.exit programs (RMONITOR_EXIT_DIR, PREFIX/lib/rmonitor)
+            --log DEST        syslog | unix:PATH | stderr | file:PATH (RMONITOR_LOG, syslog)
+            --fallback FILE   lines the log cannot take (RMONITOR_FALLBACK,
+                              /var/log/rmonitor.undelivered)
+            --grace SECONDS   from a relayed signal to SIGKILL (RMONITOR_GRACE, 30)
+        -h, --help            this help
+        -V, --version         the version
+
+      Exit status: 0 launched; 64 usage error; 66 script or interpreter unusable;
+      78 configuration (lock dir, exit program, log destination) missing or unsafe.
+      See rmonitor(1).
+      """;
+}

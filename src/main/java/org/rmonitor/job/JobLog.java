@@ -1,0 +1,54 @@
+package org.rmonitor.job;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import org.rmonitor.log.LogRecord;
+import org.rmonitor.log.Severity;
+import org.rmonitor.log.Sink;
+
+/**
+ * Writes a job's lines under the right ident. The target's own output is always tagged
+ * {@code JOB[PID]}; rmonitor's lines and its exits' output too, or with {@code -L} as
+ * {@code rmonitor: JOB[PID]: ...} so the job management stands apart from the script.
+ */
+public final class JobLog {
+  static final String LONG_IDENT = "rmonitor";
+
+  private final Sink sink;
+  private final Job job;
+  private final boolean longName;
+  private final PrintStream lastResort;
+
+  public JobLog(Sink sink, Job job, PrintStream lastResort) {
+    this.sink = sink;
+    this.job = job;
+    this.longName = job.options().longName();
+    this.lastResort = lastResort;
+  }
+
+  /** The launcher's line, sent on its behalf with the time it was launched. */
+  public void launched(Instant at) {
+    send(new LogRecord(at, Severity.INFO, job.base(), "JOB " + job.ident() + " Launched"));
+  }
+
+  public void monitor(Severity severity, String message) {
+    send(
+        longName
+            ? new LogRecord(Instant.now(), severity, LONG_IDENT, job.ident() + ": " + message)
+            : new LogRecord(Instant.now(), severity, job.ident(), message));
+  }
+
+  public void target(Severity severity, String text) {
+    send(new LogRecord(Instant.now(), severity, job.ident(), text));
+  }
+
+  private void send(LogRecord record) {
+    try {
+      sink.send(record);
+    } catch (IOException e) {
+      // Both the destination and the fallback failed: stderr is all that is left.
+      lastResort.println(record.ident() + ": " + record.message() + " (undelivered: " + e.getMessage() + ")");
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package org.rmonitor.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.rmonitor.UserError;
+import org.rmonitor.log.Severity;
+import org.rmonitor.proc.Native;
+import org.rmonitor.proc.Orphans;
+import org.rmonitor.proc.ProcessRunner;
+import org.rmonitor.proc.SignalRelay;
+import org.rmonitor.resource.Holder;
+import org.rmonitor.resource.ProcStat;
+import org.rmonitor.resource.Resource;
+
+/**
+ * The monitor, the session leader of one job: PREP for each resource in listed order, PROCESSING,
+ * then POST for each resource held, in reverse order, whatever happened before.
+ */
+public final class Monitor {
+  private final Job job;
+  private final JobLog log;
+  private final SignalRelay signals;
+
+  public Monitor(Job job, JobLog log, SignalRelay signals) {
+    this.job = job;
+    this.log = log;
+    this.signals = signals;
+  }
+
+  /** Runs the job and returns its status, after logging {@code JOB Status}. */
+  public int run() throws InterruptedException {
+    log.monitor(Severity.INFO, "JOB Begins");
+    JobStatus status = new JobStatus();
+    Holder self =
+        new Holder(
+            job.pid(),
+            ProcStat.of(job.pid()).orElseThrow().startTicks(),
+            java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+            job.path());
+    List<Resource> held = new ArrayList<>();
+    boolean prepared = true;
+    for (String name : job.options().resources()) {
+      if (signals.received() != 0) {
+        prepared = false;
+        break;
+      }
+      Resource r = new Resource(name, job.options().lockDir(), self, w -> log.monitor(Severity.WARNING, w));
+      int s = step(() -> r.acquire(() -> runExit(name, "PREP")));
+      if (s != 0) {
+        status.exit(s);
+        prepared = false;
+        break;
+      }
+      held.add(r);
+    }
+    if (prepared && signals.received() == 0) status.target(processing());
+
+    signals.relaying(false);
+    for (Resource r : held.reversed()) status.exit(step(() -> r.release(() -> runExit(r.name(), "POST"))));
+    status.signal(signals.received());
+    int result = status.value();
+    log.monitor(Severity.ofStatus(result), "JOB Status " + result);
+    return result;
+  }
+
+  private int processing() throws InterruptedException {
+    log.monitor(Severity.INFO, "PROCESSING Begins");
+    List<String> command = new ArrayList<>();
+    command.add(job.options().interpreter().toString());
+    command.add(job.options().script().toString());
+    command.addAll(job.options().scriptArgs());
+    subreaper(true);
+    int s = ProcessRunner.run(command, environment(), log::target, p -> {});
+    Orphans.awaitAll(
+        left ->
+            log.monitor(
+                Severity.WARNING,
+                "WARNING PROCESSING: the script ended with status " + s + "; waiting for "
+                    + left.size() + " process(es) it left running: "
+                    + String.join(", ", left.stream().map(Orphans::describe).toList())));
+    subreaper(false);
+    log.monitor(Severity.ofStatus(s), "PROCESSING Status " + s);
+    return s;
+  }
+
+  private int runExit(String resource, String phase) throws InterruptedException {
+    String prefix = phase + " " + resource + ": ";
+    log.monitor(Severity.INFO, prefix + "EXIT Begins");
+    Map<String, String> env = new java.util.HashMap<>(environment());
+    env.put("RMONITOR_RESOURCE", resource);
+    env.put("RMONITOR_PHASE", phase);
+    String program = job.options().exitDir().resolve(resource + ".exit").toString();
+    int s =
+        ProcessRunner.run(
+            List.of(program, phase), env, (sev, text) -> log.monitor(sev, prefix + text), p -> {});
+    log.monitor(Severity.ofStatus(s), prefix + "EXIT Status  " + s);
+    return s;
+  }
+
+  private Map<String, String> environment() {
+    return Map.of("RMONITOR_JOB", job.path(), "RMONITOR_PID", Long.toString(job.pid()));
+  }
+
+  private interface Step {
+    int run() throws UserError, java.io.IOException, InterruptedException;
+  }
+
+  /** A lock file that cannot be used fails that step with EX_CONFIG, logged, not thrown. */
+  private int step(Step step) throws InterruptedException {
+    try {
+      return step.run();
+    } catch (UserError e) {
+      log.monitor(Severity.ERR, "ERROR " + e.getMessage());
+      return e.exitCode;
+    } catch (java.io.IOException e) {
+      log.monitor(Severity.ERR, "ERROR " + e.getMessage());
+      return UserError.CONFIG;
+    }
+  }
+
+  private void subreaper(boolean on) {
+    try {
+      Native.becomeSubreaper(on);
+    } catch (Native.ErrnoException e) {
+      log.monitor(Severity.WARNING, "WARNING cannot track leftover processes: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package org.rmonitor.job;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.rmonitor.UserError;
+import org.rmonitor.cli.Options;
+import org.rmonitor.log.Destination;
+import org.rmonitor.resource.TrustedPath;
+
+/**
+ * Everything checked before anything starts: a job that cannot run is refused with one line on
+ * stderr while cron is still listening, not discovered later in a log nobody reads.
+ */
+public final class Preflight {
+  private Preflight() {}
+
+  public static void check(Options o, PrintStream err) throws UserError {
+    Path script = o.script();
+    if (!Files.exists(script)) throw new UserError(UserError.NO_INPUT, "script " + script + ": no such file");
+    if (!Files.isRegularFile(script)) throw new UserError(UserError.NO_INPUT, "script " + script + ": not a regular file");
+    if (!Files.isReadable(script)) throw new UserError(UserError.NO_INPUT, "script " + script + ": not readable");
+
+    Path interpreter = o.interpreter();
+    if (!Files.exists(interpreter)) throw new UserError(UserError.NO_INPUT, "interpreter " + interpreter + ": no such file");
+    if (!Files.isRegularFile(interpreter) || !Files.isExecutable(interpreter)) {
+      throw new UserError(UserError.NO_INPUT, "interpreter " + interpreter + ": not an executable file");
+    }
+    if (namesRmonitor(interpreter)) {
+      throw new UserError(
+          UserError.NO_INPUT,
+          "interpreter " + interpreter + " is itself an rmonitor script; to pass arguments to a script"
+              + " typed by hand, name its interpreter: rmonitor RESOURCES /bin/sh SCRIPT ARGS");
+    }
+
+    TrustedPath.checkDirectory(o.lockDir(), "lock directory");
+    if (!Files.isWritable(o.lockDir())) {
+      throw new UserError(UserError.CONFIG, "lock directory " + o.lockDir() + ": not writable");
+    }
+    for (String r : o.resources()) {
+      TrustedPath.checkProgram(o.exitDir().resolve(r + ".exit"), "exit program for resource " + r + ":");
+    }
+
+    requireDirectoryOf(o.fallback(), "fallback file");
+    Destination log = o.log();
+    if (log.kind() == Destination.Kind.FILE) requireDirectoryOf(Path.of(log.target()), "log file");
+    if (log.isSocket() && !Files.exists(Path.of(log.target()))) {
+      err.println(
+          "rmonitor: WARNING log socket " + log.target() + " is not there (is a syslog daemon"
+              + " running?); lines go to " + o.fallback() + " until it is");
+    }
+  }
+
+  private static void requireDirectoryOf(Path file, String what) throws UserError {
+    Path dir = file.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new UserError(UserError.CONFIG, what + " " + file + ": directory " + dir + " does not exist");
+    }
+  }
+
+  /** True for a file whose {@code #!} line names rmonitor: running it as an interpreter recurses. */
+  static boolean namesRmonitor(Path file) {
+    String first = firstLine(file);
+    return first.startsWith("#!") && first.substring(2).strip().split("\\s+")[0].endsWith("rmonitor");
+  }
+
+  /** True for a file that starts with {@code #!}: a script, not an interpreter. */
+  public static boolean startsWithHashbang(Path file) {
+    return firstLine(file).startsWith("#!");
+  }
+
+  private static String firstLine(Path file) {
+    if (!Files.isRegularFile(file)) return "";
+    try (var in = Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(256); // the kernel reads no more of a #! line either
+      String s = new String(head, StandardCharsets.ISO_8859_1);
+      int nl = s.indexOf('\n');
+      return nl >= 0 ? s.substring(0, nl) : s;
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

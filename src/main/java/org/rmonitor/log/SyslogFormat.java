@@ -1,0 +1,39 @@
+package org.rmonitor.log;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** The two text forms of a record: a datagram for a local syslog socket, and a log file line. */
+public final class SyslogFormat {
+  /** LOG_LOCAL1, as the seed's rmonitor logged. */
+  public static final int FACILITY = 17;
+
+  // "Mar  9 04:40:03": RFC 3164 pads the day with a space, and month names are always English.
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
+
+  private final ZoneId zone;
+
+  public SyslogFormat(ZoneId zone) {
+    this.zone = zone;
+  }
+
+  /**
+   * {@code <PRI>Mmm dd HH:mm:ss TAG: MSG}, as the C library's syslog(3) writes to /dev/log: no
+   * hostname, or the daemon would take it for the tag.
+   */
+  public String datagram(LogRecord r) {
+    return "<" + (FACILITY * 8 + r.severity().code) + ">" + stamp(r) + " " + r.ident() + ": "
+        + r.message();
+  }
+
+  /** {@code Mmm dd HH:mm:ss HOST TAG: MSG}, as rsyslog's traditional file format. */
+  public String fileLine(LogRecord r, String host) {
+    return stamp(r) + " " + host + " " + r.ident() + ": " + r.message() + "\n";
+  }
+
+  private String stamp(LogRecord r) {
+    return STAMP.format(r.time().atZone(zone));
+  }
+}

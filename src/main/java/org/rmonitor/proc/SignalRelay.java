@@ -1,0 +1,87 @@
+package org.rmonitor.proc;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import sun.misc.Signal;
+
+/**
+ * Makes the monitor's PID the one to kill: it catches TERM, HUP and INT, and relays the same
+ * signal to every process of the job (its descendants, orphans it reaps included). Whatever has
+ * not ended a grace period later gets SIGKILL.
+ */
+public final class SignalRelay {
+  private static final List<String> CAUGHT = List.of("TERM", "HUP", "INT");
+
+  private final Duration grace;
+  private final Consumer<String> log;
+  private volatile boolean relaying = true;
+  private volatile int received;
+
+  public SignalRelay(Duration grace, Consumer<String> log) {
+    this.grace = grace;
+    this.log = log;
+  }
+
+  /** Catches the signals; before that, undoes an inherited SIG_IGN that would hide them. */
+  public void install() {
+    for (String name : CAUGHT) {
+      Signal signal = new Signal(name);
+      Native.defaultAction(signal.getNumber());
+      Signal.handle(signal, this::onSignal);
+    }
+  }
+
+  /** During POST a signal is logged and not relayed: cleanup must run to its end. */
+  public void relaying(boolean on) {
+    relaying = on;
+  }
+
+  /** The first signal received, or 0. */
+  public int received() {
+    return received;
+  }
+
+  private void onSignal(Signal signal) {
+    if (received == 0) received = signal.getNumber();
+    if (!relaying) {
+      log.accept("SIGNAL " + signal.getName() + " received during POST; not relayed");
+      return;
+    }
+    log.accept("SIGNAL " + signal.getName() + " received; relaying it to the job's processes");
+    List<ProcessHandle> targets = ProcessHandle.current().descendants().toList();
+    send(targets, signal.getNumber());
+    Thread.ofVirtual().name("grace").start(() -> killAfterGrace(targets));
+  }
+
+  private void killAfterGrace(List<ProcessHandle> targets) {
+    try {
+      Thread.sleep(grace); // the grace period is a real wait, not synchronisation
+    } catch (InterruptedException e) {
+      return;
+    }
+    List<ProcessHandle> left = ProcessHandle.current().descendants().toList();
+    if (left.isEmpty()) return;
+    log.accept(
+        "SIGNAL KILL sent to " + left.size() + " process(es) still running " + grace.toSeconds()
+            + " s after the relayed signal: "
+            + String.join(", ", left.stream().map(Orphans::describe).toList()));
+    send(left, Native.SIGKILL);
+  }
+
+  /** Signals each process that is still the one seen: a reused PID is another process. */
+  private static void send(List<ProcessHandle> targets, int sig) {
+    for (ProcessHandle p : targets) {
+      Optional<Instant> seen = p.info().startInstant();
+      Optional<Instant> now = ProcessHandle.of(p.pid()).flatMap(h -> h.info().startInstant());
+      if (seen.isEmpty() || !seen.equals(now)) continue;
+      try {
+        Native.kill(p.pid(), sig);
+      } catch (Native.ErrnoException e) {
+        // EPERM: a setuid descendant; nothing more the monitor can do for it
+      }
+    }
+  }
+}
