@@ -1,0 +1,171 @@
+package org.rmonitor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A private world for end-to-end tests: a cron.daily directory of real {@code #!} scripts naming
+ * the source tree's bin/rmonitor, an exit directory, a lock directory, and a private rsyslogd
+ * the monitors log to. Every monitor launched is killed, with its descendants, in {@link #close}.
+ */
+public final class Sandbox implements AutoCloseable {
+  public static final Path RMONITOR = Path.of(System.getProperty("user.dir"), "bin", "rmonitor");
+  private static final Pattern LAUNCHED = Pattern.compile("JOB (\\S+)\\[(\\d+)\\] Launched");
+  public static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  public final Path dir;
+  public final Path cron;
+  public final Path exits;
+  public final Path locks;
+  public final Path fallback;
+  public final Rsyslog syslog;
+  private final List<Long> monitors = new ArrayList<>();
+  private final List<Process> started = new ArrayList<>();
+
+  public Sandbox(Path dir) throws IOException {
+    this.dir = dir;
+    this.cron = Files.createDirectories(dir.resolve("cron.daily"));
+    this.exits = Files.createDirectories(dir.resolve("exits"));
+    this.locks = Files.createDirectories(dir.resolve("lock"));
+    this.fallback = dir.resolve("undelivered");
+    this.syslog = Rsyslog.start(Files.createDirectories(dir.resolve("syslog")));
+  }
+
+  /** The environment every rmonitor of this sandbox runs with. */
+  public Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("RMONITOR_LOCK_DIR", locks.toString());
+    env.put("RMONITOR_EXIT_DIR", exits.toString());
+    env.put("RMONITOR_LOG", "unix:" + syslog.socket());
+    env.put("RMONITOR_FALLBACK", fallback.toString());
+    env.put("SANDBOX", dir.toString());
+    return env;
+  }
+
+  /** Writes an executable file. */
+  public static Path executable(Path file, String text) throws IOException {
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return file;
+  }
+
+  /** An exit program: a /bin/sh script that gets PREP or POST as $1. */
+  public Path exit(String resource, String body) throws IOException {
+    return executable(exits.resolve(resource + ".exit"), "#!/bin/sh\n" + body + "\n");
+  }
+
+  /** A cron script whose hashbang runs rmonitor with {@code hashbangArgs}. */
+  public Path script(String name, String hashbangArgs, String body) throws IOException {
+    return executable(cron.resolve(name), "#!" + RMONITOR + " " + hashbangArgs + "\n" + body + "\n");
+  }
+
+  public record Result(int status, String stdout, String stderr) {}
+
+  /** Runs a command to its end (the launcher, or run-parts) and remembers the monitors it launched. */
+  public Result run(List<String> command) throws IOException, InterruptedException {
+    return run(command, Map.of());
+  }
+
+  public Result run(List<String> command, Map<String, String> extraEnv)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    pb.environment().putAll(env());
+    pb.environment().putAll(extraEnv);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    synchronized (started) {
+      started.add(p);
+    }
+    if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      throw new AssertionError(command + " did not return within " + TIMEOUT);
+    }
+    String stderr = Files.readString(err);
+    Matcher m = LAUNCHED.matcher(stderr);
+    synchronized (monitors) {
+      while (m.find()) monitors.add(Long.parseLong(m.group(2)));
+    }
+    return new Result(p.exitValue(), Files.readString(out), stderr);
+  }
+
+  /** run-parts as cron runs it; --regex '.*' because Debian's skips names with dots otherwise. */
+  public Result runParts() throws IOException, InterruptedException {
+    return run(List.of("run-parts", "--regex", ".*", cron.toString()));
+  }
+
+  /** Waits until syslog holds {@code n} JOB Status lines, and returns all lines. */
+  public List<String> awaitJobsEnded(int n) {
+    return syslog.awaitLines(lines -> count(lines, Pattern.compile(": JOB Status -?\\d+$")) >= n, TIMEOUT);
+  }
+
+  public List<String> await(Predicate<List<String>> done) {
+    return syslog.awaitLines(done, TIMEOUT);
+  }
+
+  public static long count(List<String> lines, Pattern p) {
+    return lines.stream().filter(l -> p.matcher(l).find()).count();
+  }
+
+  /** The text after "HOST " in a traditional-format line: "TAG: MSG". */
+  public static List<String> tagged(List<String> lines) {
+    return lines.stream().map(l -> l.split(" ", 5)[4]).toList();
+  }
+
+  public List<Long> monitors() {
+    synchronized (monitors) {
+      return List.copyOf(monitors);
+    }
+  }
+
+  /** Waits for every launched monitor to exit: after that, nothing of a job runs any more. */
+  public void awaitMonitorsGone() {
+    for (long pid : monitors()) {
+      ProcessHandle.of(pid).ifPresent(p -> {
+        try {
+          p.onExit().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new AssertionError("monitor " + pid + " still running", e);
+        }
+      });
+    }
+  }
+
+  public String lockFile(String resource) throws IOException {
+    return Files.readString(locks.resolve("rmonitor." + resource + ".lock"));
+  }
+
+  @Override
+  public void close() {
+    List<ProcessHandle> victims = new ArrayList<>();
+    for (long pid : monitors()) {
+      ProcessHandle.of(pid).ifPresent(p -> {
+        victims.addAll(p.descendants().toList());
+        victims.add(p);
+      });
+    }
+    synchronized (started) {
+      for (Process p : started) {
+        victims.addAll(p.descendants().toList());
+        victims.add(p.toHandle());
+      }
+    }
+    victims.forEach(ProcessHandle::destroyForcibly);
+    syslog.close();
+  }
+}
