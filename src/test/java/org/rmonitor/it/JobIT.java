@@ -1,0 +1,221 @@
+package org.rmonitor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One job at a time, exec'd through the kernel or typed by hand, against a real rsyslogd. */
+@Timeout(60)
+class JobIT {
+  @TempDir Path tmp;
+  Sandbox box;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    box = new Sandbox(tmp);
+    box.exit("UsbBackup", "echo \"$1 $RMONITOR_RESOURCE $RMONITOR_PHASE $RMONITOR_JOB $RMONITOR_PID\"");
+  }
+
+  @AfterEach
+  void tearDown() {
+    box.close();
+  }
+
+  /** Runs a command, waits for its one job to end, and returns that job's lines as TAG: MSG. */
+  private List<String> job(List<String> command) throws Exception {
+    Sandbox.Result r = box.run(command);
+    assertThat(r.status()).as(r.stderr()).isZero();
+    box.awaitJobsEnded(1);
+    box.awaitMonitorsGone();
+    return Sandbox.tagged(box.syslog.lines());
+  }
+
+  private long pid() {
+    return box.monitors().getFirst();
+  }
+
+  @Test
+  void longNameLogsRmonitorsLinesUnderItsOwnIdentAndTheScriptsUnderTheJobs() throws Exception {
+    Path s = box.script("20.daily.backup.etc", "-L UsbBackup /bin/sh", "echo from the script");
+    List<String> lines = job(List.of(s.toString()));
+    String job = "20.daily.backup.etc[" + pid() + "]";
+    assertThat(lines)
+        .containsExactly(
+            "cron.daily: JOB " + job + " Launched",
+            "rmonitor: " + job + ": JOB Begins",
+            "rmonitor: " + job + ": PREP UsbBackup: EXIT Begins",
+            "rmonitor: " + job + ": PREP UsbBackup: PREP UsbBackup PREP cron.daily/20.daily.backup.etc " + pid(),
+            "rmonitor: " + job + ": PREP UsbBackup: EXIT Status  0",
+            "rmonitor: " + job + ": PROCESSING Begins",
+            job + ": from the script",
+            "rmonitor: " + job + ": PROCESSING Status 0",
+            "rmonitor: " + job + ": POST UsbBackup: EXIT Begins",
+            "rmonitor: " + job + ": POST UsbBackup: POST UsbBackup POST cron.daily/20.daily.backup.etc " + pid(),
+            "rmonitor: " + job + ": POST UsbBackup: EXIT Status  0",
+            "rmonitor: " + job + ": JOB Status 0");
+  }
+
+  @Test
+  void scriptArgumentsArePassedOnAndStderrIsLoggedAtErr() throws Exception {
+    Path s =
+        box.script(
+            "args", "UsbBackup /bin/bash", "printf '<%s>' \"$@\"; echo; echo 'to stderr' >&2");
+    List<String> lines = job(List.of(s.toString(), "one", "two words", ""));
+    assertThat(lines).contains("args[" + pid() + "]: <one><two words><>", "args[" + pid() + "]: to stderr");
+    assertThat(box.syslog.detailLines())
+        .contains("local1.err args[" + pid() + "]: to stderr")
+        .contains("local1.info args[" + pid() + "]: <one><two words><>");
+  }
+
+  @Test
+  void theDefaultInterpreterIsBinSh() throws Exception {
+    Path s = box.script("default", "UsbBackup", "cat /proc/$$/comm");
+    assertThat(job(List.of(s.toString()))).contains("default[" + pid() + "]: sh");
+  }
+
+  @Test
+  void theInterpreterNamedInTheHashbangRunsTheScript() throws Exception {
+    Path s = box.script("named", "UsbBackup /bin/bash", "cat /proc/$$/comm");
+    assertThat(job(List.of(s.toString()))).contains("named[" + pid() + "]: bash");
+  }
+
+  @Test
+  void theDirectFormTakesSeparateWords() throws Exception {
+    Path s = Sandbox.executable(tmp.resolve("cron.daily/plain"), "printf '<%s>' \"$0\" \"$@\"\n");
+    List<String> lines =
+        job(List.of(Sandbox.RMONITOR.toString(), "-L", "UsbBackup", "/bin/bash", s.toString(), "x"));
+    assertThat(lines).contains("plain[" + pid() + "]: <" + s + "><x>");
+    assertThat(lines).contains("rmonitor: plain[" + pid() + "]: JOB Status 0");
+  }
+
+  @Test
+  void aDirectCallOfAHashbangScriptWithArgumentsTakesItAsTheScript() throws Exception {
+    Path s = box.script("withargs", "UsbBackup /bin/bash", "printf '<%s>' \"$@\"");
+    List<String> lines = job(List.of(Sandbox.RMONITOR.toString(), "UsbBackup", s.toString(), "a", "b"));
+    assertThat(lines).contains("withargs[" + pid() + "]: <a><b>");
+  }
+
+  @Test
+  void aFailingPrepSkipsTheTargetAndTheNextJobTriesPrepAgain() throws Exception {
+    box.exit("FailingDisk", "echo 'disk not found' >&2; exit 3");
+    Path s = box.script("needsdisk", "UsbBackup,FailingDisk /bin/sh", "echo must not run");
+    List<String> lines = job(List.of(s.toString()));
+    String me = "needsdisk[" + pid() + "]: ";
+    assertThat(lines)
+        .contains(me + "PREP FailingDisk: disk not found", me + "PREP FailingDisk: EXIT Status  3")
+        .doesNotContain(me + "PROCESSING Begins", me + "must not run");
+    // What was acquired before the failure is released, in reverse order.
+    assertThat(lines.subList(lines.indexOf(me + "PREP FailingDisk: EXIT Status  3"), lines.size()))
+        .containsExactly(
+            me + "PREP FailingDisk: EXIT Status  3",
+            me + "POST UsbBackup: EXIT Begins",
+            me + "POST UsbBackup: POST UsbBackup POST cron.daily/needsdisk " + pid(),
+            me + "POST UsbBackup: EXIT Status  0",
+            me + "JOB Status 3");
+    assertThat(box.syslog.detailLines()).contains("local1.err " + me + "PREP FailingDisk: EXIT Status  3");
+    assertThat(box.lockFile("FailingDisk")).contains("prepared no").doesNotContain("holder");
+
+    box.exit("FailingDisk", "echo 'found it'");
+    box.run(List.of(s.toString()));
+    List<String> second = Sandbox.tagged(box.awaitJobsEnded(2));
+    assertThat(second.stream().filter(l -> l.endsWith("PREP FailingDisk: found it"))).hasSize(1);
+    assertThat(second.getLast()).endsWith("JOB Status 0");
+  }
+
+  @Test
+  void aFailingTargetsStatusIsTheJobsAndADeathBySignalIs128PlusN() throws Exception {
+    Path fails = box.script("fails", "UsbBackup", "exit 5");
+    Path killed = box.script("killed", "UsbBackup", "kill -KILL $$");
+    box.run(List.of(fails.toString()));
+    box.run(List.of(killed.toString()));
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(2));
+    long f = box.monitors().get(0);
+    long k = box.monitors().get(1);
+    assertThat(lines)
+        .contains("fails[" + f + "]: PROCESSING Status 5", "fails[" + f + "]: JOB Status 5")
+        .contains("killed[" + k + "]: PROCESSING Status 137", "killed[" + k + "]: JOB Status 137");
+    assertThat(box.syslog.detailLines())
+        .contains("local1.err fails[" + f + "]: JOB Status 5", "local1.err killed[" + k + "]: PROCESSING Status 137");
+  }
+
+  @Test
+  void aFailingPostIsTheJobsStatusWhenTheTargetSucceeded() throws Exception {
+    box.exit("Unmounter", "[ \"$1\" = POST ] && { echo 'umount: target is busy' >&2; exit 32; }; exit 0");
+    Path s = box.script("umount", "Unmounter", "true");
+    List<String> lines = job(List.of(s.toString()));
+    String me = "umount[" + pid() + "]: ";
+    assertThat(lines).contains(me + "POST Unmounter: EXIT Status  32", me + "PROCESSING Status 0");
+    assertThat(lines.getLast()).isEqualTo(me + "JOB Status 32");
+  }
+
+  @Test
+  void outputIsSplitIntoLinesEscapedAndNeverCut() throws Exception {
+    Path s =
+        box.script(
+            "noisy",
+            "UsbBackup /bin/bash",
+            """
+            printf 'crlf\\r\\nempty next\\n\\ntab\\there\\n'
+            printf 'bad \\xff\\xfe utf8 \\033[31mred\\n'
+            printf 'forged\\nJan  1 00:00:00 host sshd[1]: fake\\n'
+            head -c 5000 /dev/zero | tr '\\0' 'x'; echo
+            printf 'no newline at end'""");
+    List<String> lines = job(List.of(s.toString()));
+    String me = "noisy[" + pid() + "]: ";
+    assertThat(lines)
+        .contains(
+            me + "crlf",
+            me + "empty next",
+            me + "tab\\x09here",
+            me + "bad \\xff\\xfe utf8 \\x1b[31mred",
+            me + "forged",
+            me + "no newline at end");
+    // The forged line is logged as the job's, not as sshd's.
+    assertThat(lines).contains(me + "Jan  1 00:00:00 host sshd[1]: fake");
+    // 5000 bytes arrive whole, in parts of at most 1900, in order.
+    String joined =
+        String.join("", lines.stream().filter(l -> l.startsWith(me + "x")).map(l -> l.substring(me.length())).toList());
+    assertThat(joined).isEqualTo("x".repeat(5000));
+    assertThat(lines.stream().filter(l -> l.startsWith(me + "x"))).hasSize(3);
+  }
+
+  @Test
+  void leftoverBackgroundProcessesKeepTheJobAndItsResourceUntilTheyEnd() throws Exception {
+    box.exit("Tracked", "echo \"$1 at $(date +%s%N)\" >> \"$SANDBOX/tracked.runs\"");
+    Path s =
+        box.script(
+            "leaves",
+            "Tracked /bin/sh",
+            """
+            ( exec >/dev/null 2>&1; while [ ! -e "$SANDBOX/gate" ]; do sleep 0.05; done; echo done > "$SANDBOX/bg.out" ) &
+            echo started background""");
+    box.run(List.of(s.toString()));
+    List<String> lines = box.await(l -> Sandbox.count(l, java.util.regex.Pattern.compile("WARNING PROCESSING")) == 1);
+    assertThat(lines.getLast()).contains("WARNING PROCESSING: the script ended with status 0; waiting for 1 process(es)");
+    assertThat(Files.readAllLines(tmp.resolve("tracked.runs"))).hasSize(1); // no POST yet
+    Files.createFile(tmp.resolve("gate"));
+    box.awaitJobsEnded(1);
+    assertThat(Files.readAllLines(tmp.resolve("tracked.runs"))).hasSize(2);
+    assertThat(tmp.resolve("bg.out")).exists();
+  }
+
+  @Test
+  void theLauncherWarnsWhenTheSyslogSocketIsMissingAndLinesGoToTheFallbackFile() throws Exception {
+    Path s = box.script("nosyslog", "UsbBackup", "echo kept");
+    Sandbox.Result r =
+        box.run(List.of(s.toString()), java.util.Map.of("RMONITOR_LOG", "unix:" + tmp.resolve("missing.sock")));
+    assertThat(r.stderr()).contains("WARNING log socket " + tmp.resolve("missing.sock") + " is not there");
+    box.awaitMonitorsGone();
+    List<String> kept = Files.readAllLines(box.fallback);
+    assertThat(kept).anyMatch(l -> l.endsWith(" nosyslog[" + pid() + "]: kept"));
+    assertThat(kept.getLast()).endsWith(" nosyslog[" + pid() + "]: JOB Status 0");
+    assertThat(kept.getFirst()).matches("[A-Z][a-z]{2} [ 1-3][0-9] \\d\\d:\\d\\d:\\d\\d \\S+ cron\\.daily: JOB nosyslog\\[\\d+\\] Launched");
+  }
+}
