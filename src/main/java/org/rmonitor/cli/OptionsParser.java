@@ -52,7 +52,7 @@ public final class OptionsParser {
     List<String> words = fromKernel ? Hashbang.split(argv.getFirst()) : argv;
     CommandLine cl;
     try {
-      cl = DefaultParser.builder().build().parse(OPTIONS, words.toArray(String[]::new), true);
+      cl = DefaultParser.builder().setAllowPartialMatching(false).build().parse(OPTIONS, words.toArray(String[]::new), true);
     } catch (ParseException e) {
       throw new UsageException(e.getMessage() + " (try rmonitor --help)");
     }
@@ -62,6 +62,10 @@ public final class OptionsParser {
     List<String> positional = cl.getArgList();
     if (positional.isEmpty()) {
       throw new UsageException("no resource list given (try rmonitor --help)");
+    }
+    if (positional.getFirst().startsWith("-")) {
+      // Parsing stopped at the first word it did not know; a resource list never starts with '-'.
+      throw new UsageException("unknown option '" + positional.getFirst() + "' (try rmonitor --help)");
     }
     List<String> resources = ResourceList.parse(positional.getFirst());
     List<String> after = positional.subList(1, positional.size());

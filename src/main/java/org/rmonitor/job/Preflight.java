@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.rmonitor.UserError;
 import org.rmonitor.cli.Options;
 import org.rmonitor.log.Destination;
+import org.rmonitor.resource.LockFile;
 import org.rmonitor.resource.TrustedPath;
 
 /**
@@ -40,6 +41,7 @@ public final class Preflight {
       throw new UserError(UserError.CONFIG, "lock directory " + o.lockDir() + ": not writable");
     }
     for (String r : o.resources()) {
+      LockFile.inspect(o.lockDir(), r);
       TrustedPath.checkProgram(o.exitDir().resolve(r + ".exit"), "exit program for resource " + r + ":");
     }
 

@@ -76,6 +76,18 @@ public final class LockFile implements AutoCloseable {
     }
   }
 
+  /** Refuses an existing lock file that could not be used safely; a missing one is fine. */
+  public static void inspect(Path lockDir, String resource) throws UserError {
+    Path path = pathOf(lockDir, resource);
+    try {
+      check(path, TrustedPath.lstat(path));
+    } catch (NoSuchFileException e) {
+      // the first job to want this resource creates it
+    } catch (IOException e) {
+      throw new UserError(UserError.CONFIG, "lock file " + path + ": " + e.getMessage());
+    }
+  }
+
   private static void check(Path path, Map<String, Object> a) throws UserError {
     if (TrustedPath.isSymlink(a)) {
       throw new UserError(UserError.CONFIG, "lock file " + path + ": is a symlink; refusing it");

@@ -1,0 +1,94 @@
+package org.rmonitor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.rmonitor.log.Destination;
+
+class OptionsParserTest {
+  static final Options.Defaults DEFAULTS =
+      new Options.Defaults(Path.of("/var/lock"), Path.of("/usr/local/lib/rmonitor"), Path.of("/var/log/rmonitor.undelivered"));
+  final Map<String, String> env = new HashMap<>();
+  /** Files the test pretends start with #!. */
+  final Set<Path> scripts = Set.of(Path.of("/etc/cron.daily/job"));
+
+  Options parse(String... argv) throws UsageException {
+    return ((Invocation.Run) OptionsParser.parse(List.of(argv), env, DEFAULTS, scripts::contains)).options();
+  }
+
+  @Test
+  void theKernelsFormSplitsItsFirstArgumentAndTakesTheNextAsTheScript() throws Exception {
+    Options o = parse("-L UsbBackup,DailyBackups /bin/bash", "/etc/cron.daily/job", "a", "b c");
+    assertThat(o.longName()).isTrue();
+    assertThat(o.resources()).containsExactly("UsbBackup", "DailyBackups");
+    assertThat(o.interpreter()).isEqualTo(Path.of("/bin/bash"));
+    assertThat(o.script()).isEqualTo(Path.of("/etc/cron.daily/job"));
+    assertThat(o.scriptArgs()).containsExactly("a", "b c");
+  }
+
+  @Test
+  void aOneWordHashbangLooksLikeADirectCallAndStillFindsTheScript() throws Exception {
+    Options o = parse("UsbBackup", "/etc/cron.daily/job", "arg");
+    assertThat(o.interpreter()).isEqualTo(Path.of("/bin/sh"));
+    assertThat(o.script()).isEqualTo(Path.of("/etc/cron.daily/job"));
+    assertThat(o.scriptArgs()).containsExactly("arg");
+  }
+
+  @Test
+  void aDirectCallReadsTheWordAfterTheResourcesAsTheInterpreterWhenItIsNoScript() throws Exception {
+    Options o = parse("-L", "UsbBackup", "/bin/bash", "/etc/cron.daily/job", "x");
+    assertThat(o.interpreter()).isEqualTo(Path.of("/bin/bash"));
+    assertThat(o.script()).isEqualTo(Path.of("/etc/cron.daily/job"));
+    assertThat(o.scriptArgs()).containsExactly("x");
+    assertThat(parse("UsbBackup", "/tmp/anything").script()).isEqualTo(Path.of("/tmp/anything"));
+  }
+
+  @Test
+  void defaultsThenEnvironmentThenOptions() throws Exception {
+    Options d = parse("UsbBackup", "/etc/cron.daily/job");
+    assertThat(d.lockDir()).isEqualTo(Path.of("/var/lock"));
+    assertThat(d.exitDir()).isEqualTo(Path.of("/usr/local/lib/rmonitor"));
+    assertThat(d.log()).isEqualTo(Destination.parse("syslog"));
+    assertThat(d.fallback()).isEqualTo(Path.of("/var/log/rmonitor.undelivered"));
+    assertThat(d.grace()).isEqualTo(Duration.ofSeconds(30));
+
+    env.put("RMONITOR_LOCK_DIR", "/run/lock");
+    env.put("RMONITOR_LOG", "stderr");
+    env.put("RMONITOR_GRACE", "5");
+    env.put("RMONITOR_EXIT_DIR", "");
+    Options e = parse("UsbBackup", "/etc/cron.daily/job");
+    assertThat(e.lockDir()).isEqualTo(Path.of("/run/lock"));
+    assertThat(e.log().kind()).isEqualTo(Destination.Kind.STDERR);
+    assertThat(e.grace()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(e.exitDir()).as("an empty variable is unset").isEqualTo(Path.of("/usr/local/lib/rmonitor"));
+
+    Options o =
+        parse("--lock-dir=/tmp/l --log=file:/var/log/jobs --grace 0 --exit-dir /etc/rmonitor UsbBackup", "/etc/cron.daily/job");
+    assertThat(o.lockDir()).isEqualTo(Path.of("/tmp/l"));
+    assertThat(o.log()).isEqualTo(new Destination(Destination.Kind.FILE, "/var/log/jobs"));
+    assertThat(o.grace()).isZero();
+    assertThat(o.exitDir()).isEqualTo(Path.of("/etc/rmonitor"));
+  }
+
+  @Test
+  void aResourceListNeverStartsWithADash() {
+    assertThatThrownBy(() -> parse("--lock", "UsbBackup", "/etc/cron.daily/job"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("lock");
+    assertThatThrownBy(() -> parse("-Q UsbBackup", "/etc/cron.daily/job"))
+        .hasMessageContaining("-Q");
+  }
+
+  @Test
+  void helpWinsOverEverythingElse() throws Exception {
+    assertThat(OptionsParser.parse(List.of("-h", "bad"), env, DEFAULTS, p -> false)).isInstanceOf(Invocation.Help.class);
+    assertThat(OptionsParser.parse(List.of("--version"), env, DEFAULTS, p -> false)).isInstanceOf(Invocation.Version.class);
+  }
+}
