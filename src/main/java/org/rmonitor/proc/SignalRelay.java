@@ -39,17 +39,17 @@ public final class SignalRelay {
     relaying = on;
   }
 
-  /** The first signal received, or 0. */
+  /** The first signal that stopped the job (one received during POST stops nothing), or 0. */
   public int received() {
     return received;
   }
 
   private void onSignal(Signal signal) {
-    if (received == 0) received = signal.getNumber();
     if (!relaying) {
       log.accept("SIGNAL " + signal.getName() + " received during POST; not relayed");
       return;
     }
+    if (received == 0) received = signal.getNumber();
     log.accept("SIGNAL " + signal.getName() + " received; relaying it to the job's processes");
     List<ProcessHandle> targets = ProcessHandle.current().descendants().toList();
     send(targets, signal.getNumber());

@@ -1,0 +1,140 @@
+package org.rmonitor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.rmonitor.resource.Holder;
+import org.rmonitor.resource.HolderFile;
+import org.rmonitor.resource.LockFile;
+import org.rmonitor.resource.ProcStat;
+
+/** Real POSIX locks held by two processes, and holders that died without releasing. */
+@Timeout(60)
+class ResourceIT {
+  @TempDir Path tmp;
+  Sandbox box;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    box = new Sandbox(tmp);
+    box.exit("UsbBackup", "echo \"$1\" >> \"$SANDBOX/runs\"; echo \"$1 done\"");
+  }
+
+  @AfterEach
+  void tearDown() {
+    box.close();
+  }
+
+  /** True once /proc/locks shows {@code pid} blocked waiting for a POSIX lock ("->" entries). */
+  static boolean waitingForALock(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc/locks")).stream()
+          .anyMatch(l -> l.contains("-> POSIX") && l.matches(".*WRITE\\s+" + pid + "\\s.*"));
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Sandbox.TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
+      Thread.sleep(20); // polling a condition of another process
+    }
+  }
+
+  @Test
+  void aJobWaitsWhileAnotherProcessHoldsTheLock() throws Exception {
+    Path s = box.script("waiter", "UsbBackup", "echo ran");
+    try (LockFile held = LockFile.acquire(box.locks, "UsbBackup")) {
+      box.run(List.of(s.toString()));
+      long pid = box.monitors().getFirst();
+      await(() -> waitingForALock(pid), "monitor " + pid + " waits for the lock");
+      assertThat(Sandbox.tagged(box.syslog.lines())).noneMatch(l -> l.contains("PREP"));
+    }
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    assertThat(lines).anyMatch(l -> l.endsWith("PREP UsbBackup: PREP done")).anyMatch(l -> l.endsWith("JOB Status 0"));
+  }
+
+  @Test
+  void aHolderThatDiedIsDroppedWithAWarningAndAPreparedResourceIsAdoptedNotPreparedAgain() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    long ticks = ProcStat.of(gone.pid()).map(ProcStat::startTicks).orElse(1L);
+    gone.waitFor(10, TimeUnit.SECONDS);
+    long me = ProcessHandle.current().pid();
+    long myTicks = ProcStat.of(me).orElseThrow().startTicks();
+    Files.writeString(
+        LockFile.pathOf(box.locks, "UsbBackup"),
+        new HolderFile(
+                true,
+                List.of(
+                    new Holder(gone.pid(), ticks, Instant.parse("2026-01-01T04:40:00Z"), "cron.daily/killed"),
+                    new Holder(me, myTicks + 1, Instant.parse("2026-01-01T04:40:01Z"), "cron.daily/reused")))
+            .format("UsbBackup"));
+
+    Path s = box.script("adopter", "UsbBackup", "echo ran");
+    box.run(List.of(s.toString()));
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    assertThat(lines)
+        .anyMatch(l -> l.contains("WARNING UsbBackup: holder cron.daily/killed[" + gone.pid() + "] since 2026-01-01T04:40:00Z is gone without releasing"))
+        .anyMatch(l -> l.contains("WARNING UsbBackup: holder cron.daily/reused[" + me + "]"))
+        .noneMatch(l -> l.contains("PREP UsbBackup"))
+        .anyMatch(l -> l.endsWith("POST UsbBackup: POST done"));
+    assertThat(Files.readAllLines(tmp.resolve("runs"))).containsExactly("POST");
+    assertThat(box.syslog.detailLines()).anyMatch(l -> l.startsWith("local1.warning ") && l.contains("is gone"));
+  }
+
+  @Test
+  void aMonitorKilledWithSigkillLeavesNothingStuck() throws Exception {
+    Path first = box.script("first", "UsbBackup", "echo holding; while :; do sleep 0.05; done");
+    Path second = box.script("second", "UsbBackup", "echo second ran");
+    box.run(List.of(first.toString()));
+    box.await(l -> l.stream().anyMatch(x -> x.endsWith("holding")));
+    long killed = box.monitors().getFirst();
+    ProcessHandle monitor = ProcessHandle.of(killed).orElseThrow();
+    List<ProcessHandle> tree = monitor.descendants().toList();
+    monitor.destroyForcibly();
+    tree.forEach(ProcessHandle::destroyForcibly);
+    monitor.onExit().get(10, TimeUnit.SECONDS);
+    assertThat(box.lockFile("UsbBackup")).contains("prepared yes", "pid=" + killed);
+
+    box.run(List.of(second.toString()));
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    long pid = box.monitors().get(1);
+    assertThat(lines)
+        .contains("second[" + pid + "]: WARNING UsbBackup: holder cron.daily/first[" + killed + "] since "
+            + lines.stream().filter(l -> l.contains("holder cron.daily/first")).findFirst().orElseThrow()
+                .replaceAll(".* since (\\S+) .*", "$1")
+            + " is gone without releasing; dropped from " + LockFile.pathOf(box.locks, "UsbBackup"))
+        .contains("second[" + pid + "]: second ran", "second[" + pid + "]: POST UsbBackup: POST done");
+    assertThat(Files.readAllLines(tmp.resolve("runs"))).containsExactly("PREP", "POST");
+    assertThat(box.lockFile("UsbBackup")).contains("prepared no").doesNotContain("holder");
+  }
+
+  @Test
+  void aLockFileSwappedForASymlinkAfterLaunchIsRefusedAtRunTime() throws Exception {
+    box.exit("SlowDisk", "echo \"$1\"");
+    // The first resource's PREP swaps the second's lock file for a symlink while the job runs.
+    box.exit("UsbBackup", "[ \"$1\" = PREP ] && ln -s /etc/passwd \"$SANDBOX/lock/rmonitor.SlowDisk.lock\"; exit 0");
+    Path s = box.script("swapped", "UsbBackup,SlowDisk", "echo must not run");
+    box.run(List.of(s.toString()));
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    long pid = box.monitors().getFirst();
+    assertThat(lines)
+        .contains("swapped[" + pid + "]: ERROR lock file " + box.locks + "/rmonitor.SlowDisk.lock: is a symlink; refusing it")
+        .contains("swapped[" + pid + "]: JOB Status 78")
+        .noneMatch(l -> l.contains("must not run"));
+    assertThat(Files.readString(Path.of("/etc/passwd"))).doesNotContain("rmonitor");
+    assertThat(Sandbox.count(lines, Pattern.compile("POST UsbBackup: EXIT Status  0"))).isEqualTo(1);
+  }
+}

@@ -1,0 +1,99 @@
+package org.rmonitor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kill -TERM (or HUP, INT) of the PID in the log winds the whole job down, POST included. */
+@Timeout(60)
+class SignalIT {
+  @TempDir Path tmp;
+  Sandbox box;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    box = new Sandbox(tmp);
+    box.exit("UsbBackup", "echo \"$1 ran\"; [ \"$1\" = POST ] && [ -e \"$SANDBOX/slowpost\" ] && { echo posting; while [ ! -e \"$SANDBOX/gate\" ]; do sleep 0.05; done; }; exit 0");
+  }
+
+  @AfterEach
+  void tearDown() {
+    box.close();
+  }
+
+  private long startAndAwait(Path script, String line) throws Exception {
+    box.run(List.of(script.toString()));
+    box.await(l -> l.stream().anyMatch(x -> x.endsWith(line)));
+    return box.monitors().getFirst();
+  }
+
+  private static void kill(String signal, long pid) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor()).isZero();
+  }
+
+  @Test
+  void termIsRelayedToTheWholeJobAndPostStillRuns() throws Exception {
+    // The script's child is killed too: the relay reaches every descendant, not just the script.
+    Path s =
+        box.script(
+            "longjob", "UsbBackup /bin/sh",
+            "trap 'echo got TERM; exit 7' TERM\nsleep 300 &\necho ready\nwait");
+    long pid = startAndAwait(s, "ready");
+    kill("TERM", pid);
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    String me = "longjob[" + pid + "]: ";
+    assertThat(lines)
+        .contains(me + "SIGNAL TERM received; relaying it to the job's processes", me + "got TERM")
+        .contains(me + "PROCESSING Status 7", me + "POST UsbBackup: POST ran", me + "JOB Status 7");
+    assertThat(lines.indexOf(me + "PROCESSING Status 7")).isLessThan(lines.indexOf(me + "POST UsbBackup: EXIT Begins"));
+    box.awaitMonitorsGone();
+  }
+
+  @Test
+  void hupAndIntAreRelayedAsThemselves() throws Exception {
+    for (String sig : List.of("HUP", "INT")) {
+      Path s = box.script("sig" + sig, "UsbBackup /bin/bash", "trap 'echo got " + sig + "; exit 0' " + sig + "\necho ready\nwhile :; do sleep 0.05; done");
+      box.run(List.of(s.toString()));
+      box.await(l -> l.stream().anyMatch(x -> x.endsWith("sig" + sig + "[" + box.monitors().getLast() + "]: ready")));
+      kill(sig, box.monitors().getLast());
+    }
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(2));
+    assertThat(lines).anyMatch(l -> l.endsWith("SIGNAL HUP received; relaying it to the job's processes"))
+        .anyMatch(l -> l.endsWith("got HUP"))
+        .anyMatch(l -> l.endsWith("SIGNAL INT received; relaying it to the job's processes"))
+        .anyMatch(l -> l.endsWith("got INT"));
+    // The script handled the signal and ended well; the job was still stopped by a signal.
+    assertThat(lines).anyMatch(l -> l.matches("sigHUP\\[\\d+\\]: JOB Status 129"))
+        .anyMatch(l -> l.matches("sigINT\\[\\d+\\]: JOB Status 130"));
+  }
+
+  @Test
+  void whatIgnoresTheSignalIsKilledAfterTheGracePeriod() throws Exception {
+    Path s = box.script("stubborn", "--grace 1 UsbBackup /bin/sh", "trap '' TERM\necho ready\nwhile :; do sleep 0.05; done");
+    long pid = startAndAwait(s, "ready");
+    kill("TERM", pid);
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    String me = "stubborn[" + pid + "]: ";
+    assertThat(lines).anyMatch(l -> l.startsWith(me + "SIGNAL KILL sent to ") && l.contains("still running 1 s after the relayed signal"))
+        .contains(me + "PROCESSING Status 137", me + "POST UsbBackup: POST ran", me + "JOB Status 137");
+  }
+
+  @Test
+  void aSignalDuringPostIsLoggedAndNotRelayed() throws Exception {
+    Files.createFile(tmp.resolve("slowpost"));
+    Path s = box.script("cleanup", "UsbBackup", "echo done");
+    long pid = startAndAwait(s, "POST UsbBackup: posting");
+    kill("TERM", pid);
+    box.await(l -> l.stream().anyMatch(x -> x.endsWith("SIGNAL TERM received during POST; not relayed")));
+    Files.createFile(tmp.resolve("gate"));
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    assertThat(lines).contains("cleanup[" + pid + "]: POST UsbBackup: EXIT Status  0", "cleanup[" + pid + "]: JOB Status 0");
+  }
+}
