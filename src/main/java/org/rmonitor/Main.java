@@ -18,6 +18,7 @@ import org.rmonitor.job.Job;
 import org.rmonitor.job.JobLog;
 import org.rmonitor.job.Monitor;
 import org.rmonitor.job.Preflight;
+import org.rmonitor.log.Destination;
 import org.rmonitor.log.Sink;
 import org.rmonitor.log.Sinks;
 import org.rmonitor.proc.Launcher;
@@ -64,11 +65,19 @@ public final class Main {
     }
   }
 
-  private static Options.Defaults defaults(Map<String, String> env) {
-    boolean root = TrustedPath.euid() == 0;
+  private static Options.Defaults defaults(Map<String, String> env) throws UserError {
+    int euid = TrustedPath.euid();
+    boolean root = euid == 0;
     Path lock = Path.of("/var/lock");
-    Path runtime = Path.of(env.getOrDefault("XDG_RUNTIME_DIR", "/tmp"));
     boolean useLock = root || Files.isWritable(lock);
+    // Not root: the fallback file (and locks, if /var/lock is closed) go to a directory only
+    // this user can write, never straight into the shared /tmp.
+    Path runtime =
+        root ? null
+            : TrustedPath.privateDirectory(
+                env.containsKey("XDG_RUNTIME_DIR") && !env.get("XDG_RUNTIME_DIR").isEmpty()
+                    ? Path.of(env.get("XDG_RUNTIME_DIR"), "rmonitor")
+                    : Path.of("/tmp", "rmonitor-" + euid));
     String prefix = System.getProperty("rmonitor.prefix", "/usr/local");
     return new Options.Defaults(
         useLock ? lock : runtime,
@@ -85,7 +94,7 @@ public final class Main {
     Job job = Job.of(o, 0);
     long pid;
     try {
-      pid = Launcher.detach(monitorCommand(args));
+      pid = Launcher.detach(monitorCommand(args), o.log().kind() == Destination.Kind.STDERR);
     } catch (IOException e) {
       err.println("rmonitor: cannot start the monitor for " + o.script() + ": " + e.getMessage());
       return OS_ERROR;

@@ -143,7 +143,7 @@ class MainTest {
   @Test
   void anInterpreterThatIsItselfAnRmonitorScript() throws IOException {
     Path other = executable(tmp.resolve("other"), "#!/usr/local/bin/rmonitor UsbBackup\necho\n");
-    refused(66, args("UsbBackup " + other, "SCRIPT"), "is itself an rmonitor script");
+    refused(66, args("UsbBackup " + other, "SCRIPT"), "is itself an rmonitor script: it would start another rmonitor");
   }
 
   @Test

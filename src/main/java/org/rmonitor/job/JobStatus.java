@@ -1,8 +1,9 @@
 package org.rmonitor.job;
 
 /**
- * The job's status: the target's if non-zero, else the first failed PREP or POST exit's, else
- * 128+N when signal N stopped the job before its target could fail, else 0.
+ * The job's status: the target's if non-zero, else the first failed PREP or POST exit's, else 0.
+ * A job that signal N stopped before its target ran has no target status; it ends with 128+N, not
+ * with a 0 that would read as "backed up".
  */
 public final class JobStatus {
   private int target;
@@ -17,7 +18,8 @@ public final class JobStatus {
     if (firstExit == 0) firstExit = status;
   }
 
-  public void signal(int number) {
+  /** Signal {@code number} stopped the job before its target ran. */
+  public void stoppedBeforeTarget(int number) {
     if (signal == 0) signal = number;
   }
 

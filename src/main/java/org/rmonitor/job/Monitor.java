@@ -10,7 +10,7 @@ import org.rmonitor.proc.Orphans;
 import org.rmonitor.proc.ProcessRunner;
 import org.rmonitor.proc.SignalRelay;
 import org.rmonitor.resource.Holder;
-import org.rmonitor.resource.ProcStat;
+import org.rmonitor.proc.ProcStat;
 import org.rmonitor.resource.Resource;
 
 /**
@@ -54,11 +54,14 @@ public final class Monitor {
       }
       held.add(r);
     }
-    if (prepared && signals.received() == 0) status.target(processing());
+    if (prepared && signals.received() == 0) {
+      status.target(processing());
+    } else if (signals.received() != 0) {
+      status.stoppedBeforeTarget(signals.received());
+    }
 
     signals.relaying(false);
     for (Resource r : held.reversed()) status.exit(step(() -> r.release(() -> runExit(r.name(), "POST"))));
-    status.signal(signals.received());
     int result = status.value();
     log.monitor(Severity.ofStatus(result), "JOB Status " + result);
     return result;

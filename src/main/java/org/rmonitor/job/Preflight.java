@@ -32,8 +32,8 @@ public final class Preflight {
     if (namesRmonitor(interpreter)) {
       throw new UserError(
           UserError.NO_INPUT,
-          "interpreter " + interpreter + " is itself an rmonitor script; to pass arguments to a script"
-              + " typed by hand, name its interpreter: rmonitor RESOURCES /bin/sh SCRIPT ARGS");
+          "interpreter " + interpreter + " is itself an rmonitor script: it would start"
+              + " another rmonitor, not run " + script);
     }
 
     TrustedPath.checkDirectory(o.lockDir(), "lock directory");

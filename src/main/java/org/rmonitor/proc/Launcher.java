@@ -16,14 +16,17 @@ import java.util.List;
  * run-parts would wait too.
  */
 public final class Launcher {
-  private static final String DETACH =
-      "setsid \"$@\" </dev/null >/dev/null 2>&1 & echo $!";
+  private static final String DETACH = "setsid \"$@\" </dev/null >/dev/null 2>&1 & echo $!";
+  /** For {@code --log stderr}: the monitor writes to the caller's stderr, which then waits for it. */
+  private static final String DETACH_KEEP_STDERR = "setsid \"$@\" </dev/null >/dev/null & echo $!";
 
   private Launcher() {}
 
   /** Starts {@code command} detached and returns its PID, which is the monitor's. */
-  public static long detach(List<String> command) throws IOException, InterruptedException {
-    List<String> sh = new ArrayList<>(List.of("/bin/sh", "-c", DETACH, "sh"));
+  public static long detach(List<String> command, boolean keepStderr)
+      throws IOException, InterruptedException {
+    List<String> sh =
+        new ArrayList<>(List.of("/bin/sh", "-c", keepStderr ? DETACH_KEEP_STDERR : DETACH, "sh"));
     sh.addAll(command);
     Process p =
         new ProcessBuilder(sh)

@@ -17,8 +17,10 @@ public final class Orphans {
     while (true) {
       List<ProcessHandle> left = ProcessHandle.current().children().toList();
       if (left.isEmpty()) return;
-      if (!told) {
-        notice.accept(left);
+      List<ProcessHandle> running =
+          left.stream().filter(p -> ProcStat.of(p.pid()).filter(ProcStat::running).isPresent()).toList();
+      if (!told && !running.isEmpty()) {
+        notice.accept(running);
         told = true;
       }
       for (ProcessHandle p : left) {

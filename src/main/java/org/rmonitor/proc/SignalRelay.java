@@ -62,6 +62,8 @@ public final class SignalRelay {
     } catch (InterruptedException e) {
       return;
     }
+    // POST has begun: the job's processes have all ended, and a cleanup exit is never killed.
+    if (!relaying) return;
     List<ProcessHandle> left = ProcessHandle.current().descendants().toList();
     if (left.isEmpty()) return;
     log.accept(

@@ -1,6 +1,7 @@
 package org.rmonitor.resource;
 
 import java.time.Instant;
+import org.rmonitor.proc.ProcStat;
 
 /** A job that holds a resource: its monitor's PID and start time, since when, and its name. */
 public record Holder(long pid, long startTicks, Instant since, String job) {

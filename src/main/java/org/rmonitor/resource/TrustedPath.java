@@ -50,6 +50,27 @@ public final class TrustedPath {
     return (mode(a) & S_IFMT) == S_IFLNK;
   }
 
+  /**
+   * Makes (or checks) a directory that only this user can enter: 0700, owned by us, not a
+   * symlink. In /tmp another user could have made it first; then it is refused, not used.
+   */
+  public static Path privateDirectory(Path dir) throws UserError {
+    try {
+      Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // checked below
+    } catch (IOException e) {
+      throw new UserError(UserError.CONFIG, "runtime directory " + dir + ": " + e.getMessage());
+    }
+    Map<String, Object> a = attributes(dir, "runtime directory " + dir);
+    if ((mode(a) & S_IFMT) != S_IFDIR || (Integer) a.get("uid") != euid() || (mode(a) & 077) != 0) {
+      throw new UserError(UserError.CONFIG,
+          "runtime directory " + dir + ": not a directory of mode 700 owned by uid " + euid() + "; refusing it");
+    }
+    return dir;
+  }
+
   /** Checks every directory from {@code dir} up to /, following symlinks as the kernel would. */
   public static void checkDirectory(Path dir, String what) throws UserError {
     Path real;

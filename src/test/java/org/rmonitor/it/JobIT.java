@@ -218,4 +218,17 @@ class JobIT {
     assertThat(kept.getLast()).endsWith(" nosyslog[" + pid() + "]: JOB Status 0");
     assertThat(kept.getFirst()).matches("[A-Z][a-z]{2} [ 1-3][0-9] \\d\\d:\\d\\d:\\d\\d \\S+ cron\\.daily: JOB nosyslog\\[\\d+\\] Launched");
   }
+
+  @Test
+  void logToStderrWritesToTheCallersStderrWhichThenWaitsForTheJob() throws Exception {
+    Path s = box.script("tostderr", "--log=stderr UsbBackup", "echo visible");
+    // cat sees EOF, and so the shell returns, only when the monitor, the pipe's last writer, ends.
+    // (A Java Process would not do: the JDK closes a child's pipes when the child itself exits.)
+    Sandbox.Result r = box.run(List.of("/bin/sh", "-c", "\"$0\" 2>&1 >/dev/null | cat", s.toString()));
+    List<String> lines = r.stdout().lines().toList();
+    assertThat(lines.getFirst()).matches("cron\\.daily: JOB tostderr\\[\\d+\\] Launched");
+    assertThat(lines).anyMatch(l -> l.matches("\\w{3} [ \\d]\\d [\\d:]{8} \\S+ tostderr\\[\\d+\\]: visible"));
+    assertThat(lines.getLast()).endsWith(": JOB Status 0");
+    assertThat(box.syslog.lines()).isEmpty();
+  }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rmonitor.resource.Holder;
 import org.rmonitor.resource.HolderFile;
 import org.rmonitor.resource.LockFile;
-import org.rmonitor.resource.ProcStat;
+import org.rmonitor.proc.ProcStat;
 
 /** Real POSIX locks held by two processes, and holders that died without releasing. */
 @Timeout(60)

@@ -9,7 +9,7 @@ class JobStatusTest {
   void theTargetsFailureWinsThenTheFirstExitsThenASignal() {
     JobStatus s = new JobStatus();
     assertThat(s.value()).isZero();
-    s.signal(15);
+    s.stoppedBeforeTarget(15);
     assertThat(s.value()).isEqualTo(143);
     s.exit(0);
     s.exit(2);

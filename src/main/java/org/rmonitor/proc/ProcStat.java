@@ -1,4 +1,4 @@
-package org.rmonitor.resource;
+package org.rmonitor.proc;
 
 import java.io.IOException;
 import java.nio.file.Files;

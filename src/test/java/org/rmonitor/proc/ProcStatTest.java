@@ -1,8 +1,9 @@
-package org.rmonitor.resource;
+package org.rmonitor.proc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import org.rmonitor.resource.Holder;
 import org.junit.jupiter.api.Test;
 
 class ProcStatTest {
