@@ -118,14 +118,11 @@ public final class Main {
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
             "-XX:-UsePerfData",
-            "-Xmx64m"));
+            "-Xmx24m", "-XX:ReservedCodeCacheSize=16m", "-Xss512k"));
     String prefix = System.getProperty("rmonitor.prefix");
     if (prefix != null) cmd.add("-Drmonitor.prefix=" + prefix);
-    String aot = System.getProperty("rmonitor.aot");
-    if (aot != null && Files.isReadable(Path.of(aot))) {
-      cmd.add("-XX:AOTCache=" + aot);
-      cmd.add("-Drmonitor.aot=" + aot);
-    }
+    // No AOT cache for the monitor: its start-up is not on run-parts' clock, and a JVM that
+    // cannot use a cache with archived heap objects refuses to start at all.
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.add(MONITOR_FLAG + System.currentTimeMillis());
     cmd.addAll(Arrays.asList(args));
