@@ -1,5 +1,7 @@
 package org.rmonitor.log;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Turns the raw bytes of one output line into text that is safe to log: valid UTF-8 passes,
  * anything else is written as {@code \xNN}, and characters that could forge or hide log content
@@ -11,6 +13,7 @@ public final class Escaper {
   private Escaper() {}
 
   public static String escape(byte[] b, int off, int len) {
+    if (printableAscii(b, off, len)) return new String(b, off, len, StandardCharsets.ISO_8859_1);
     StringBuilder out = new StringBuilder(len + 16);
     int end = off + len;
     int i = off;
@@ -42,13 +45,21 @@ public final class Escaper {
     return out.toString();
   }
 
+  /** The common case, plain ASCII text, needs no escaping at all. */
+  private static boolean printableAscii(byte[] b, int off, int len) {
+    for (int i = off; i < off + len; i++) {
+      if (b[i] < 0x20 || b[i] == 0x7f) return false; // bytes >= 0x80 are negative
+    }
+    return true;
+  }
+
   public static String escape(byte[] b) {
     return escape(b, 0, b.length);
   }
 
   /** Escapes a string that did not come from bytes (a file name, say) the same way. */
   public static String escape(String s) {
-    return escape(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return escape(s.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void hex(StringBuilder out, int c) {

@@ -14,6 +14,9 @@ public final class SyslogFormat {
       DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
 
   private final ZoneId zone;
+  // A job logs many lines a second: format each second's stamp once.
+  private long stampSecond = Long.MIN_VALUE;
+  private String stamp;
 
   public SyslogFormat(ZoneId zone) {
     this.zone = zone;
@@ -33,7 +36,12 @@ public final class SyslogFormat {
     return stamp(r) + " " + host + " " + r.ident() + ": " + r.message() + "\n";
   }
 
-  private String stamp(LogRecord r) {
-    return STAMP.format(r.time().atZone(zone));
+  private synchronized String stamp(LogRecord r) {
+    long second = r.time().getEpochSecond();
+    if (second != stampSecond) {
+      stamp = STAMP.format(r.time().atZone(zone));
+      stampSecond = second;
+    }
+    return stamp;
   }
 }
