@@ -6,19 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.RepeatedTest;
 
 /**
  * The seed's night: four backup scripts in cron.daily, run by run-parts, all needing UsbBackup and
  * two of them DailyBackups too. run-parts must return while every job still runs; each resource is
  * prepared once before the first job and cleaned up once after the last.
  */
-@Timeout(90)
-class BackupNightIT {
+class BackupNightIT extends SandboxTest {
   /** Every line a monitor logs, by the seed's grammar (TAG: MSG after the host name). */
   static final Pattern GRAMMAR =
       Pattern.compile(
@@ -28,12 +24,8 @@ class BackupNightIT {
               + "|(PREP|POST) (UsbBackup|DailyBackups): (EXIT Begins|EXIT Status  \\d+|.*)"
               + "|backed up .*)");
 
-  @TempDir Path tmp;
-  Sandbox box;
-
   @BeforeEach
   void setUp() throws Exception {
-    box = new Sandbox(tmp);
     // Each exit counts its runs in a file, and PREP takes a moment, as fsck does.
     for (String r : List.of("UsbBackup", "DailyBackups")) {
       box.exit(
@@ -57,12 +49,8 @@ class BackupNightIT {
     box.script("21.daily.backup.userdirs", "UsbBackup,DailyBackups /bin/sh", body);
   }
 
-  @AfterEach
-  void tearDown() {
-    box.close();
-  }
-
-  @Test
+  /** Repeated: four monitors racing for two locks is where a race would show. */
+  @RepeatedTest(3)
   void runPartsReturnsAtOnceAndEachResourceIsPreparedAndCleanedUpOnce() throws Exception {
     Sandbox.Result rp = box.runParts();
 
@@ -73,6 +61,10 @@ class BackupNightIT {
     assertThat(rp.stderr().lines())
         .allMatch(l -> l.matches("cron\\.daily: JOB 21\\.daily\\.backup\\.\\w+\\[\\d+\\] Launched"));
 
+    // The jobs overlap in time once all four are processing: then each resource must be prepared
+    // once before the first and cleaned up once after the last. (A job that started late, after
+    // the others had ended, would rightly prepare again.)
+    box.await(l -> Sandbox.count(l, Pattern.compile(": PROCESSING Begins$")) == 4);
     Files.createFile(tmp.resolve("gate"));
     List<String> lines = Sandbox.tagged(box.awaitJobsEnded(4));
     box.awaitMonitorsGone();

@@ -5,27 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** One job at a time, exec'd through the kernel or typed by hand, against a real rsyslogd. */
-@Timeout(60)
-class JobIT {
-  @TempDir Path tmp;
-  Sandbox box;
-
+class JobIT extends SandboxTest {
   @BeforeEach
   void setUp() throws Exception {
-    box = new Sandbox(tmp);
     box.exit("UsbBackup", "echo \"$1 $RMONITOR_RESOURCE $RMONITOR_PHASE $RMONITOR_JOB $RMONITOR_PID\"");
-  }
-
-  @AfterEach
-  void tearDown() {
-    box.close();
   }
 
   /** Runs a command, waits for its one job to end, and returns that job's lines as TAG: MSG. */

@@ -6,27 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher as the kernel runs it: real exit codes, and a monitor cut loose from its caller. */
-@Timeout(60)
-class LauncherIT {
-  @TempDir Path tmp;
-  Sandbox box;
-
+class LauncherIT extends SandboxTest {
   @BeforeEach
   void setUp() throws Exception {
-    box = new Sandbox(tmp);
     box.exit("UsbBackup", "exit 0");
-  }
-
-  @AfterEach
-  void tearDown() {
-    box.close();
   }
 
   @Test

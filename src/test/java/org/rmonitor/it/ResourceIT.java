@@ -8,31 +8,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.rmonitor.resource.Holder;
 import org.rmonitor.resource.HolderFile;
 import org.rmonitor.resource.LockFile;
 import org.rmonitor.proc.ProcStat;
 
 /** Real POSIX locks held by two processes, and holders that died without releasing. */
-@Timeout(60)
-class ResourceIT {
-  @TempDir Path tmp;
-  Sandbox box;
-
+class ResourceIT extends SandboxTest {
   @BeforeEach
   void setUp() throws Exception {
-    box = new Sandbox(tmp);
     box.exit("UsbBackup", "echo \"$1\" >> \"$SANDBOX/runs\"; echo \"$1 done\"");
-  }
-
-  @AfterEach
-  void tearDown() {
-    box.close();
   }
 
   /** True once /proc/locks shows {@code pid} blocked waiting for a POSIX lock ("->" entries). */

@@ -5,27 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** kill -TERM (or HUP, INT) of the PID in the log winds the whole job down, POST included. */
-@Timeout(60)
-class SignalIT {
-  @TempDir Path tmp;
-  Sandbox box;
-
+class SignalIT extends SandboxTest {
   @BeforeEach
   void setUp() throws Exception {
-    box = new Sandbox(tmp);
     box.exit("UsbBackup", "echo \"$1 ran\"; [ \"$1\" = POST ] && [ -e \"$SANDBOX/slowpost\" ] && { echo posting; while [ ! -e \"$SANDBOX/gate\" ]; do sleep 0.05; done; }; exit 0");
-  }
-
-  @AfterEach
-  void tearDown() {
-    box.close();
   }
 
   private long startAndAwait(Path script, String line) throws Exception {

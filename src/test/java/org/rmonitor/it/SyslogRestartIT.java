@@ -8,27 +8,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** logrotate restarts the syslog daemon while a job logs: no line may be lost. */
-@Timeout(60)
-class SyslogRestartIT {
-  @TempDir Path tmp;
-  Sandbox box;
-
+class SyslogRestartIT extends SandboxTest {
   @BeforeEach
   void setUp() throws Exception {
-    box = new Sandbox(tmp);
     box.exit("UsbBackup", "exit 0");
-  }
-
-  @AfterEach
-  void tearDown() {
-    box.close();
   }
 
   @RepeatedTest(3)
