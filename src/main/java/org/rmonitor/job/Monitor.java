@@ -41,12 +41,13 @@ public final class Monitor {
     List<Resource> held = new ArrayList<>();
     boolean prepared = true;
     for (String name : job.options().resources()) {
-      if (signals.received() != 0) {
+      if (stopped()) {
         prepared = false;
         break;
       }
       Resource r = new Resource(name, job.options().lockDir(), self, w -> log.monitor(Severity.WARNING, w));
-      int s = step(() -> r.acquire(() -> runExit(name, "PREP")));
+      // A signal that came while this job waited for the lock: no PREP is started after it.
+      int s = step(() -> r.acquire(() -> stopped() ? 128 + signals.received() : runExit(name, "PREP")));
       if (s != 0) {
         status.exit(s);
         prepared = false;
@@ -54,9 +55,9 @@ public final class Monitor {
       }
       held.add(r);
     }
-    if (prepared && signals.received() == 0) {
+    if (prepared && !stopped()) {
       status.target(processing());
-    } else if (signals.received() != 0) {
+    } else if (stopped()) {
       status.stoppedBeforeTarget(signals.received());
     }
 
@@ -65,6 +66,10 @@ public final class Monitor {
     int result = status.value();
     log.monitor(Severity.ofStatus(result), "JOB Status " + result);
     return result;
+  }
+
+  private boolean stopped() {
+    return signals.received() != 0;
   }
 
   private int processing() throws InterruptedException {

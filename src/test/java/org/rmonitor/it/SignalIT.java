@@ -83,4 +83,21 @@ class SignalIT extends SandboxTest {
     List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
     assertThat(lines).contains("cleanup[" + pid + "]: POST UsbBackup: EXIT Status  0", "cleanup[" + pid + "]: JOB Status 0");
   }
+
+  @Test
+  void aSignalWhileWaitingForTheLockStartsNoPrepAndNoTarget() throws Exception {
+    Path s = box.script("waiting", "UsbBackup", "echo must not run");
+    long pid;
+    try (var held = org.rmonitor.resource.LockFile.acquire(box.locks, "UsbBackup")) {
+      box.run(List.of(s.toString()));
+      pid = box.monitors().getFirst();
+      ResourceIT.await(() -> ResourceIT.waitingForALock(pid), "monitor " + pid + " waits for the lock");
+      kill("TERM", pid);
+      box.await(l -> l.stream().anyMatch(x -> x.endsWith("SIGNAL TERM received; relaying it to the job's processes")));
+    }
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    assertThat(lines).noneMatch(l -> l.contains("EXIT Begins") || l.contains("PROCESSING") || l.contains("must not run"));
+    assertThat(lines.getLast()).isEqualTo("waiting[" + pid + "]: JOB Status 143");
+    assertThat(box.lockFile("UsbBackup")).contains("prepared no").doesNotContain("holder");
+  }
 }
