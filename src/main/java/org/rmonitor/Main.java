@@ -118,7 +118,11 @@ public final class Main {
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
             "-XX:-UsePerfData",
-            "-Xmx24m", "-XX:ReservedCodeCacheSize=16m", "-Xss512k"));
+            // Heap is committed as used: 64m bounds a runaway, while the replay window of
+            // 2000 lines of up to 8 KiB each still fits.
+            "-Xmx64m",
+            "-XX:ReservedCodeCacheSize=16m",
+            "-Xss512k"));
     String prefix = System.getProperty("rmonitor.prefix");
     if (prefix != null) cmd.add("-Drmonitor.prefix=" + prefix);
     // No AOT cache for the monitor: its start-up is not on run-parts' clock, and a JVM that
