@@ -118,8 +118,9 @@ public final class Main {
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
             "-XX:-UsePerfData",
-            // Heap is committed as used: 64m bounds a runaway, while the replay window of
+            // A small start, and 64m to bound a runaway while the replay window of
             // 2000 lines of up to 8 KiB each still fits.
+            "-Xms8m",
             "-Xmx64m",
             "-XX:ReservedCodeCacheSize=16m",
             "-Xss512k"));
