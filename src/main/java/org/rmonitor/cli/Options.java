@@ -3,6 +3,7 @@ package org.rmonitor.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.rmonitor.log.Destination;
 
 /** Everything one run of rmonitor needs to know, read from its command line and environment. */
@@ -16,7 +17,8 @@ public record Options(
     Path exitDir,
     Destination log,
     Path fallback,
-    Duration grace) {
+    Duration grace,
+    Optional<Duration> timeout) {
 
   /** The defaults that depend on the machine: who we are, where we are installed. */
   public record Defaults(Path lockDir, Path exitDir, Path fallback) {}

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -32,6 +33,7 @@ public final class OptionsParser {
     OPTIONS.addOption(Option.builder().longOpt("log").hasArg().argName("DEST").build());
     OPTIONS.addOption(Option.builder().longOpt("fallback").hasArg().argName("FILE").build());
     OPTIONS.addOption(Option.builder().longOpt("grace").hasArg().argName("SECONDS").build());
+    OPTIONS.addOption(Option.builder().longOpt("timeout").hasArg().argName("TIME").build());
     OPTIONS.addOption("h", "help", false, "show help");
     OPTIONS.addOption("V", "version", false, "show version");
   }
@@ -108,7 +110,8 @@ public final class OptionsParser {
             path(cl, env, "exit-dir", "RMONITOR_EXIT_DIR", defaults.exitDir()),
             destination(cl, env),
             path(cl, env, "fallback", "RMONITOR_FALLBACK", defaults.fallback()),
-            grace(cl, env)));
+            grace(cl, env),
+            timeout(cl, env)));
   }
 
   /** The option's value, else the environment variable's, else null; with where it came from. */
@@ -151,6 +154,25 @@ public final class OptionsParser {
     return Duration.ofSeconds(Long.parseLong(s.value()));
   }
 
+  /** A runtime limit: whole seconds, or with s, m or h; "none" (the default) for no limit. */
+  private static Optional<Duration> timeout(CommandLine cl, Map<String, String> env)
+      throws UsageException {
+    Setting s = setting(cl, env, "timeout", "RMONITOR_TIMEOUT");
+    if (s == null || s.value().equals("none")) return Optional.empty();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,6})([smh]?)").matcher(s.value());
+    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+      throw new UsageException(
+          s.source() + " '" + s.value() + "' must be a time like 90, 90s, 45m or 6h, or none");
+    }
+    long n = Long.parseLong(m.group(1));
+    return Optional.of(
+        switch (m.group(2)) {
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofSeconds(n);
+        });
+  }
+
   public static final String HELP =
       """
       Usage: rmonitor [OPTIONS] RESOURCE[,RESOURCE...] [INTERPRETER] SCRIPT [ARG...]
@@ -173,6 +195,8 @@ public final class OptionsParser {
             --fallback FILE   lines the log cannot take (RMONITOR_FALLBACK,
                               /var/log/rmonitor.undelivered)
             --grace SECONDS   from a relayed signal to SIGKILL (RMONITOR_GRACE, 30)
+            --timeout TIME    end the target as SIGTERM would after TIME: 90, 90s,
+                              45m, 6h (RMONITOR_TIMEOUT, none)
         -h, --help            this help
         -V, --version         the version
 

@@ -79,6 +79,7 @@ public final class Monitor {
     command.add(job.options().script().toString());
     command.addAll(job.options().scriptArgs());
     subreaper(true);
+    Thread limit = job.options().timeout().map(this::startTimeout).orElse(null);
     int s = ProcessRunner.run(command, environment(), log::target, p -> {});
     Orphans.awaitAll(
         left ->
@@ -87,9 +88,29 @@ public final class Monitor {
                 "WARNING PROCESSING: the script ended with status " + s + "; waiting for "
                     + left.size() + " process(es) it left running: "
                     + String.join(", ", left.stream().map(Orphans::describe).toList())));
+    if (limit != null) limit.interrupt();
     subreaper(false);
     log.monitor(Severity.ofStatus(s), "PROCESSING Status " + s);
     return s;
+  }
+
+  /** Ends a target that outruns {@code --timeout} as an operator's {@code kill -TERM} would. */
+  private Thread startTimeout(java.time.Duration limit) {
+    return Thread.ofVirtual()
+        .name("timeout")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(limit); // the runtime limit itself, not synchronisation
+              } catch (InterruptedException e) {
+                return; // PROCESSING ended in time
+              }
+              log.monitor(
+                  Severity.ERR,
+                  "TIMEOUT PROCESSING ran for " + limit.toString().substring(2).toLowerCase()
+                      + "; ending it as SIGTERM would");
+              signals.stop(Native.SIGTERM);
+            });
   }
 
   private int runExit(String resource, String phase) throws InterruptedException {

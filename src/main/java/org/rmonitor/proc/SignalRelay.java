@@ -49,14 +49,22 @@ public final class SignalRelay {
       log.accept("SIGNAL " + signal.getName() + " received during POST; not relayed");
       return;
     }
-    if (received == 0) received = signal.getNumber();
     log.accept("SIGNAL " + signal.getName() + " received; relaying it to the job's processes");
-    List<ProcessHandle> targets = ProcessHandle.current().descendants().toList();
-    send(targets, signal.getNumber());
-    Thread.ofVirtual().name("grace").start(() -> killAfterGrace(targets));
+    stop(signal.getNumber());
   }
 
-  private void killAfterGrace(List<ProcessHandle> targets) {
+  /**
+   * Stops the job as an operator's signal would: sends {@code sig} to every process of the job,
+   * and SIGKILL to those left a grace period later.
+   */
+  public void stop(int sig) {
+    if (!relaying) return; // POST has begun: nothing of the job is left to stop
+    if (received == 0) received = sig;
+    send(ProcessHandle.current().descendants().toList(), sig);
+    Thread.ofVirtual().name("grace").start(this::killAfterGrace);
+  }
+
+  private void killAfterGrace() {
     try {
       Thread.sleep(grace); // the grace period is a real wait, not synchronisation
     } catch (InterruptedException e) {

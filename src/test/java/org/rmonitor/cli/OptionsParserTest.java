@@ -91,4 +91,18 @@ class OptionsParserTest {
     assertThat(OptionsParser.parse(List.of("-h", "bad"), env, DEFAULTS, p -> false)).isInstanceOf(Invocation.Help.class);
     assertThat(OptionsParser.parse(List.of("--version"), env, DEFAULTS, p -> false)).isInstanceOf(Invocation.Version.class);
   }
+
+  @Test
+  void aTimeoutIsATimeOrNone() throws Exception {
+    assertThat(parse("UsbBackup", "/etc/cron.daily/job").timeout()).isEmpty();
+    assertThat(parse("--timeout=90 UsbBackup", "/etc/cron.daily/job").timeout()).contains(Duration.ofSeconds(90));
+    assertThat(parse("--timeout=45m UsbBackup", "/etc/cron.daily/job").timeout()).contains(Duration.ofMinutes(45));
+    env.put("RMONITOR_TIMEOUT", "6h");
+    assertThat(parse("UsbBackup", "/etc/cron.daily/job").timeout()).contains(Duration.ofHours(6));
+    assertThat(parse("--timeout=none UsbBackup", "/etc/cron.daily/job").timeout()).isEmpty();
+    for (String bad : List.of("0", "1d", "-5", "soon", "1.5h")) {
+      assertThatThrownBy(() -> parse("--timeout=" + bad + " UsbBackup", "/etc/cron.daily/job"))
+          .hasMessage("--timeout '" + bad + "' must be a time like 90, 90s, 45m or 6h, or none");
+    }
+  }
 }

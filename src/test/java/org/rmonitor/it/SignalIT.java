@@ -100,4 +100,29 @@ class SignalIT extends SandboxTest {
     assertThat(lines.getLast()).isEqualTo("waiting[" + pid + "]: JOB Status 143");
     assertThat(box.lockFile("UsbBackup")).contains("prepared no").doesNotContain("holder");
   }
+
+  @Test
+  void aTargetThatOutrunsItsTimeoutIsEndedAsSigtermWouldAndPostRuns() throws Exception {
+    Path s = box.script("stuck", "--timeout=1 UsbBackup /bin/sh", "trap 'echo got TERM; exit 9' TERM\necho ready\nwhile :; do sleep 0.05; done");
+    box.run(List.of(s.toString()));
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    long pid = box.monitors().getFirst();
+    String me = "stuck[" + pid + "]: ";
+    assertThat(lines)
+        .containsSubsequence(
+            me + "TIMEOUT PROCESSING ran for 1s; ending it as SIGTERM would",
+            me + "got TERM",
+            me + "PROCESSING Status 9",
+            me + "POST UsbBackup: POST ran",
+            me + "JOB Status 9");
+    assertThat(box.syslog.detailLines()).contains("local1.err " + me + "TIMEOUT PROCESSING ran for 1s; ending it as SIGTERM would");
+  }
+
+  @Test
+  void aTargetThatEndsInTimeIsNotTouched() throws Exception {
+    Path s = box.script("quick", "--timeout=1h UsbBackup /bin/sh", "echo done");
+    box.run(List.of(s.toString()));
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    assertThat(lines).noneMatch(l -> l.contains("TIMEOUT") || l.contains("SIGNAL")).last().asString().endsWith("JOB Status 0");
+  }
 }

@@ -16,7 +16,7 @@ class JobTest {
   static Job job(Path script) {
     return Job.of(
         new Options(false, List.of("UsbBackup"), Path.of("/bin/sh"), script, List.of(), script, script,
-            Destination.parse("stderr"), script, Duration.ZERO),
+            Destination.parse("stderr"), script, Duration.ZERO, java.util.Optional.empty()),
         10200);
   }
 
