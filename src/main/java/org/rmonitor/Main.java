@@ -21,6 +21,7 @@ import org.rmonitor.job.Preflight;
 import org.rmonitor.log.Destination;
 import org.rmonitor.log.Sink;
 import org.rmonitor.log.Sinks;
+import org.rmonitor.ops.Report;
 import org.rmonitor.proc.Launcher;
 import org.rmonitor.proc.SignalRelay;
 import org.rmonitor.resource.TrustedPath;
@@ -47,6 +48,10 @@ public final class Main {
     try {
       if (args.length > 0 && args[0].startsWith(MONITOR_FLAG)) {
         return monitor(args, env, err);
+      }
+      // No resource name is this short, so a command word cannot be mistaken for one.
+      if (args.length > 0 && args[0].equals("report")) {
+        return Report.run(Arrays.asList(args).subList(1, args.length), System.in, out);
       }
       return switch (parse(Arrays.asList(args), env)) {
         case Invocation.Help h -> {

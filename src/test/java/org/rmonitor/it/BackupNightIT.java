@@ -112,6 +112,13 @@ class BackupNightIT extends SandboxTest {
     assertThat(box.lockFile("UsbBackup")).contains("prepared no").doesNotContain("holder");
     assertThat(box.lockFile("DailyBackups")).contains("prepared no").doesNotContain("holder");
 
+    // The management report of the night, from the file rsyslogd wrote.
+    Sandbox.Result report = box.run(List.of(Sandbox.RMONITOR.toString(), "report", box.syslog.messages().toString()));
+    assertThat(report.status()).isZero();
+    assertThat(report.stdout().lines().filter(l -> l.matches("JOB 21\\.daily\\.backup\\.\\w+\\[\\d+\\] launched .*"))).hasSize(4);
+    assertThat(report.stdout().lines().filter(l -> l.matches("  waited \\d+s for PREP, ran \\d+s, JOB Status 0"))).hasSize(4);
+    assertThat(report.stdout()).doesNotContain("never logged");
+
     // Facility local1; stdout at info; rmonitor's own lines at info when all went well.
     assertThat(box.syslog.detailLines()).allMatch(l -> l.startsWith("local1.info "));
   }
