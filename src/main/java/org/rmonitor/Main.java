@@ -22,6 +22,7 @@ import org.rmonitor.log.Destination;
 import org.rmonitor.log.Sink;
 import org.rmonitor.log.Sinks;
 import org.rmonitor.ops.Report;
+import org.rmonitor.ops.Status;
 import org.rmonitor.proc.Launcher;
 import org.rmonitor.proc.SignalRelay;
 import org.rmonitor.resource.TrustedPath;
@@ -52,6 +53,9 @@ public final class Main {
       // No resource name is this short, so a command word cannot be mistaken for one.
       if (args.length > 0 && args[0].equals("report")) {
         return Report.run(Arrays.asList(args).subList(1, args.length), System.in, out);
+      }
+      if (args.length > 0 && args[0].equals("status")) {
+        return Status.run(statusLockDir(Arrays.asList(args).subList(1, args.length), env), defaults(env), out);
       }
       return switch (parse(Arrays.asList(args), env)) {
         case Invocation.Help h -> {
@@ -88,6 +92,15 @@ public final class Main {
         useLock ? lock : runtime,
         Path.of(prefix, "lib", "rmonitor"),
         root ? Path.of("/var/log/rmonitor.undelivered") : runtime.resolve("rmonitor.undelivered"));
+  }
+
+  /** {@code status [--lock-dir DIR]}: the lock directory the jobs use, as they would choose it. */
+  private static Path statusLockDir(List<String> args, Map<String, String> env) throws UserError {
+    String dir = env.getOrDefault("RMONITOR_LOCK_DIR", "");
+    if (args.size() == 2 && args.get(0).equals("--lock-dir")) dir = args.get(1);
+    else if (args.size() == 1 && args.get(0).startsWith("--lock-dir=")) dir = args.get(0).substring(11);
+    else if (!args.isEmpty()) throw new org.rmonitor.cli.UsageException("status takes only --lock-dir DIR");
+    return dir.isEmpty() ? defaults(env).lockDir() : Path.of(dir);
   }
 
   private static Invocation parse(List<String> args, Map<String, String> env) throws UserError {

@@ -177,6 +177,7 @@ public final class OptionsParser {
       """
       Usage: rmonitor [OPTIONS] RESOURCE[,RESOURCE...] [INTERPRETER] SCRIPT [ARG...]
         as a hashbang:  #!/usr/local/bin/rmonitor [OPTIONS] RESOURCE[,...] [INTERPRETER]
+             rmonitor status [--lock-dir DIR]   running jobs and their phases; resources
              rmonitor report [LOGFILE...]   each job in syslog files (.gz too; stdin if none):
                                             its lines, wait for PREP, run time, status
 

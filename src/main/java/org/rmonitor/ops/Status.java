@@ -1,0 +1,179 @@
+package org.rmonitor.ops;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.rmonitor.UserError;
+import org.rmonitor.cli.Invocation;
+import org.rmonitor.cli.Options;
+import org.rmonitor.cli.OptionsParser;
+import org.rmonitor.resource.Holder;
+import org.rmonitor.resource.HolderFile;
+
+/**
+ * {@code rmonitor status}: the running jobs (PID, job, phase, since when, resources) and each
+ * resource's state and holders, dead holders flagged. Read-only, and it takes no lock: it may
+ * be run while jobs hang on one. A monitor's phase is read off its process tree: a child running
+ * {@code R.exit PREP} is PREP of R; a monitor blocked on a lock file waits for that resource.
+ */
+public final class Status {
+  private static final String MONITOR_FLAG = "--monitor=";
+  private static final Pattern LOCK_FILE = Pattern.compile("rmonitor\\.([A-Za-z0-9_-]{7,20})\\.lock");
+  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  private Status() {}
+
+  /** One running monitor, as /proc shows it. */
+  private record Monitor(long pid, Instant launched, Options options) {}
+
+  public static int run(Path lockDir, Options.Defaults defaults, PrintStream out) throws UserError {
+    if (!Files.isDirectory(lockDir)) {
+      throw new UserError(UserError.CONFIG, "status: lock directory " + lockDir + ": no such directory");
+    }
+    Map<Long, String> waiting = blockedOnLocks(lockDir);
+    List<Monitor> monitors = monitors(defaults);
+    out.println("JOBS");
+    if (monitors.isEmpty()) out.println("  none running");
+    for (Monitor m : monitors) {
+      Path script = m.options().script();
+      String job = script.getParent().getFileName() + "/" + script.getFileName();
+      out.printf(
+          "  %-8d %-36s %-22s since %s  %s%n",
+          m.pid(), job, phase(m, waiting), WHEN.format(LocalDateTime.ofInstant(m.launched(), ZoneId.systemDefault())),
+          String.join(",", m.options().resources()));
+    }
+    out.println("RESOURCES in " + lockDir);
+    List<Path> files = lockFiles(lockDir);
+    if (files.isEmpty()) out.println("  none used yet");
+    for (Path f : files) out.print(describe(f));
+    return 0;
+  }
+
+  private static List<Monitor> monitors(Options.Defaults defaults) {
+    List<Monitor> found = new ArrayList<>();
+    ProcessHandle.allProcesses()
+        .forEach(
+            p -> {
+              List<String> args = List.of(p.info().arguments().orElse(new String[0]));
+              int at = -1;
+              for (int i = 0; i < args.size(); i++) {
+                if (args.get(i).startsWith(MONITOR_FLAG) && i > 0 && args.get(i - 1).equals("org.rmonitor.Main")) at = i;
+              }
+              if (at < 0) return;
+              try {
+                Instant launched = Instant.ofEpochMilli(Long.parseLong(args.get(at).substring(MONITOR_FLAG.length())));
+                if (OptionsParser.parse(args.subList(at + 1, args.size()), Map.of(), defaults, Status::startsWithHashbang)
+                    instanceof Invocation.Run run) {
+                  found.add(new Monitor(p.pid(), launched, run.options()));
+                }
+              } catch (UserError | RuntimeException e) {
+                // not one of ours after all, or gone meanwhile
+              }
+            });
+    found.sort(java.util.Comparator.comparing(Monitor::launched));
+    return found;
+  }
+
+  private static boolean startsWithHashbang(Path p) {
+    return org.rmonitor.job.Preflight.startsWithHashbang(p);
+  }
+
+  /** What the monitor is doing now: running an exit, the target, or waiting for a lock. */
+  private static String phase(Monitor m, Map<Long, String> waiting) {
+    Optional<ProcessHandle> self = ProcessHandle.of(m.pid());
+    if (self.isEmpty()) return "ended";
+    for (ProcessHandle child : self.get().children().toList()) {
+      // "R.exit PREP", or "/bin/sh R.exit PREP" when the kernel ran the exit's #! line.
+      List<String> cmd = new ArrayList<>();
+      child.info().command().ifPresent(cmd::add);
+      cmd.addAll(List.of(child.info().arguments().orElse(new String[0])));
+      for (int i = 0; i + 1 < cmd.size(); i++) {
+        String phase = cmd.get(i + 1);
+        if (cmd.get(i).endsWith(".exit") && (phase.equals("PREP") || phase.equals("POST"))) {
+          String file = cmd.get(i).substring(cmd.get(i).lastIndexOf('/') + 1);
+          return phase + " " + file.substring(0, file.length() - ".exit".length());
+        }
+      }
+    }
+    String lock = waiting.get(m.pid());
+    if (lock != null) return "waiting for " + lock;
+    return self.get().children().findAny().isPresent() ? "PROCESSING" : "between phases";
+  }
+
+  /**
+   * Monitors blocked on a lock file of this directory, from /proc/locks: a "->" line is a
+   * process waiting for a lock, named by the device and inode of the file.
+   */
+  private static Map<Long, String> blockedOnLocks(Path lockDir) {
+    Map<String, String> byInode = new java.util.HashMap<>();
+    for (Path f : lockFiles(lockDir)) {
+      try {
+        Object ino = Files.getAttribute(f, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+        Matcher m = LOCK_FILE.matcher(f.getFileName().toString());
+        if (m.matches()) byInode.put(ino.toString(), m.group(1));
+      } catch (IOException e) {
+        // gone meanwhile
+      }
+    }
+    Map<Long, String> waiting = new java.util.HashMap<>();
+    try {
+      // e.g. "1: -> POSIX  ADVISORY  WRITE 4242 08:01:1234 0 EOF"
+      Pattern p = Pattern.compile("\\d+: -> POSIX\\s+\\S+\\s+WRITE\\s+(\\d+)\\s+[0-9a-f]+:[0-9a-f]+:(\\d+)\\s.*");
+      for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+        Matcher m = p.matcher(line);
+        if (m.matches() && byInode.containsKey(m.group(2))) waiting.put(Long.parseLong(m.group(1)), byInode.get(m.group(2)));
+      }
+    } catch (IOException e) {
+      // no /proc/locks: phases are still told from the process tree
+    }
+    return waiting;
+  }
+
+  private static List<Path> lockFiles(Path lockDir) {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(lockDir, "rmonitor.*.lock")) {
+      for (Path f : ds) if (LOCK_FILE.matcher(f.getFileName().toString()).matches()) files.add(f);
+    } catch (IOException e) {
+      // an unreadable directory lists nothing
+    }
+    files.sort(null);
+    return files;
+  }
+
+  /** A resource's state, read without its lock: a file being rewritten may read as unclear. */
+  private static String describe(Path f) {
+    Matcher m = LOCK_FILE.matcher(f.getFileName().toString());
+    m.matches();
+    StringBuilder s = new StringBuilder("  ").append(String.format("%-21s", m.group(1)));
+    HolderFile state;
+    try {
+      if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) return s + "NOT A REGULAR FILE: refused by jobs\n";
+      state = HolderFile.parse(Files.readString(f, StandardCharsets.UTF_8));
+    } catch (IOException | IllegalArgumentException e) {
+      return s + "unreadable: " + e.getMessage() + "\n";
+    }
+    s.append(state.prepared() ? "prepared" : "not prepared");
+    if (state.holders().isEmpty()) return s.append(", no holders\n").toString();
+    s.append(", held by:\n");
+    for (Holder h : state.holders()) {
+      s.append("      ").append(h).append(" since ").append(h.since());
+      if (!h.alive()) s.append("  STALE: gone without releasing; the next job drops it");
+      s.append('\n');
+    }
+    return s.toString();
+  }
+}
