@@ -18,7 +18,8 @@ public record Options(
     Destination log,
     Path fallback,
     Duration grace,
-    Optional<Duration> timeout) {
+    Optional<Duration> timeout,
+    OverlapPolicy overlap) {
 
   /** The defaults that depend on the machine: who we are, where we are installed. */
   public record Defaults(Path lockDir, Path exitDir, Path fallback) {}

@@ -34,6 +34,7 @@ public final class OptionsParser {
     OPTIONS.addOption(Option.builder().longOpt("fallback").hasArg().argName("FILE").build());
     OPTIONS.addOption(Option.builder().longOpt("grace").hasArg().argName("SECONDS").build());
     OPTIONS.addOption(Option.builder().longOpt("timeout").hasArg().argName("TIME").build());
+    OPTIONS.addOption(Option.builder().longOpt("overlap").hasArg().argName("POLICY").build());
     OPTIONS.addOption("h", "help", false, "show help");
     OPTIONS.addOption("V", "version", false, "show version");
   }
@@ -111,7 +112,8 @@ public final class OptionsParser {
             destination(cl, env),
             path(cl, env, "fallback", "RMONITOR_FALLBACK", defaults.fallback()),
             grace(cl, env),
-            timeout(cl, env)));
+            timeout(cl, env),
+            overlap(cl, env)));
   }
 
   /** The option's value, else the environment variable's, else null; with where it came from. */
@@ -173,6 +175,17 @@ public final class OptionsParser {
         });
   }
 
+  private static OverlapPolicy overlap(CommandLine cl, Map<String, String> env) throws UsageException {
+    Setting s = setting(cl, env, "overlap", "RMONITOR_OVERLAP");
+    if (s == null) return OverlapPolicy.ALLOW;
+    return switch (s.value()) {
+      case "allow" -> OverlapPolicy.ALLOW;
+      case "skip" -> OverlapPolicy.SKIP;
+      case "wait" -> OverlapPolicy.WAIT;
+      default -> throw new UsageException(s.source() + " '" + s.value() + "' must be allow, skip or wait");
+    };
+  }
+
   public static final String HELP =
       """
       Usage: rmonitor [OPTIONS] RESOURCE[,RESOURCE...] [INTERPRETER] SCRIPT [ARG...]
@@ -200,6 +213,8 @@ public final class OptionsParser {
             --grace SECONDS   from a relayed signal to SIGKILL (RMONITOR_GRACE, 30)
             --timeout TIME    end the target as SIGTERM would after TIME: 90, 90s,
                               45m, 6h (RMONITOR_TIMEOUT, none)
+            --overlap POLICY  a run of this script is still going: allow, skip this
+                              run, or wait for that one (RMONITOR_OVERLAP, allow)
         -h, --help            this help
         -V, --version         the version
 

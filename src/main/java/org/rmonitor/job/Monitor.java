@@ -3,7 +3,9 @@ package org.rmonitor.job;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.rmonitor.UserError;
+import org.rmonitor.cli.OverlapPolicy;
 import org.rmonitor.log.Severity;
 import org.rmonitor.proc.Native;
 import org.rmonitor.proc.Orphans;
@@ -11,6 +13,7 @@ import org.rmonitor.proc.ProcessRunner;
 import org.rmonitor.proc.SignalRelay;
 import org.rmonitor.resource.Holder;
 import org.rmonitor.proc.ProcStat;
+import org.rmonitor.resource.LockFile;
 import org.rmonitor.resource.Resource;
 
 /**
@@ -31,6 +34,29 @@ public final class Monitor {
   /** Runs the job and returns its status, after logging {@code JOB Status}. */
   public int run() throws InterruptedException {
     log.monitor(Severity.INFO, "JOB Begins");
+    Optional<LockFile> claim = Optional.empty();
+    if (job.options().overlap() != OverlapPolicy.ALLOW) {
+      try {
+        claim = Overlap.claim(job, log);
+      } catch (UserError | java.io.IOException e) {
+        log.monitor(Severity.ERR, "ERROR " + e.getMessage());
+        log.monitor(Severity.ERR, "JOB Status " + UserError.CONFIG);
+        return UserError.CONFIG;
+      }
+      if (claim.isEmpty()) {
+        log.monitor(Severity.INFO, "JOB Status 0");
+        return 0;
+      }
+    }
+    // The claim on the script, if any, is held until the last line is logged.
+    try (LockFile unused = claim.orElse(null)) {
+      return phases();
+    } catch (java.io.IOException e) {
+      return 0; // closing a lock file: the kernel drops the lock when the monitor exits anyway
+    }
+  }
+
+  private int phases() throws InterruptedException {
     JobStatus status = new JobStatus();
     Holder self =
         new Holder(

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.rmonitor.UserError;
+import org.rmonitor.cli.OverlapPolicy;
 import org.rmonitor.cli.Options;
 import org.rmonitor.log.Destination;
 import org.rmonitor.resource.LockFile;
@@ -40,6 +41,7 @@ public final class Preflight {
     if (!Files.isWritable(o.lockDir())) {
       throw new UserError(UserError.CONFIG, "lock directory " + o.lockDir() + ": not writable");
     }
+    if (o.overlap() != OverlapPolicy.ALLOW) LockFile.inspect(Overlap.pathOf(o.lockDir(), o.script()));
     for (String r : o.resources()) {
       LockFile.inspect(o.lockDir(), r);
       TrustedPath.checkProgram(o.exitDir().resolve(r + ".exit"), "exit program for resource " + r + ":");

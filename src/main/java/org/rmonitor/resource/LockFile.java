@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.rmonitor.UserError;
 
@@ -41,7 +42,20 @@ public final class LockFile implements AutoCloseable {
    * place is refused, before and after the open, so a swap in between is caught too.
    */
   public static LockFile acquire(Path lockDir, String resource) throws UserError, IOException {
-    Path path = pathOf(lockDir, resource);
+    return open(pathOf(lockDir, resource), true).orElseThrow();
+  }
+
+  /** Locks {@code path} if no other process holds it; never waits. */
+  public static Optional<LockFile> tryAcquire(Path path) throws UserError, IOException {
+    return open(path, false);
+  }
+
+  /** Locks {@code path}, waiting for any other holder. */
+  public static LockFile acquire(Path path) throws UserError, IOException {
+    return open(path, true).orElseThrow();
+  }
+
+  private static Optional<LockFile> open(Path path, boolean wait) throws UserError, IOException {
     Map<String, Object> before = null;
     try {
       before = TrustedPath.lstat(path);
@@ -69,7 +83,12 @@ public final class LockFile implements AutoCloseable {
       if (before != null && !(before.get("ino").equals(after.get("ino")) && before.get("dev").equals(after.get("dev")))) {
         throw new UserError(UserError.CONFIG, "lock file " + path + ": replaced while being opened");
       }
-      return new LockFile(path, channel, channel.lock());
+      FileLock lock = wait ? channel.lock() : channel.tryLock();
+      if (lock == null) {
+        channel.close();
+        return Optional.empty();
+      }
+      return Optional.of(new LockFile(path, channel, lock));
     } catch (UserError | IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -78,7 +97,11 @@ public final class LockFile implements AutoCloseable {
 
   /** Refuses an existing lock file that could not be used safely; a missing one is fine. */
   public static void inspect(Path lockDir, String resource) throws UserError {
-    Path path = pathOf(lockDir, resource);
+    inspect(pathOf(lockDir, resource));
+  }
+
+  /** Refuses an existing file at {@code path} that could not be used safely as a lock. */
+  public static void inspect(Path path) throws UserError {
     try {
       check(path, TrustedPath.lstat(path));
     } catch (NoSuchFileException e) {
@@ -122,7 +145,12 @@ public final class LockFile implements AutoCloseable {
   }
 
   public void write(HolderFile state, String resource) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(state.format(resource).getBytes(StandardCharsets.UTF_8));
+    write(state.format(resource));
+  }
+
+  /** Replaces the file's content; others read it without the lock, so it is one short write. */
+  public void write(String text) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
     channel.truncate(0);
     while (buf.hasRemaining()) channel.write(buf, buf.position());
     channel.force(false);

@@ -105,4 +105,14 @@ class OptionsParserTest {
           .hasMessage("--timeout '" + bad + "' must be a time like 90, 90s, 45m or 6h, or none");
     }
   }
+
+  @Test
+  void anOverlapPolicyIsAllowSkipOrWait() throws Exception {
+    assertThat(parse("UsbBackup", "/etc/cron.daily/job").overlap()).isEqualTo(OverlapPolicy.ALLOW);
+    assertThat(parse("--overlap=skip UsbBackup", "/etc/cron.daily/job").overlap()).isEqualTo(OverlapPolicy.SKIP);
+    env.put("RMONITOR_OVERLAP", "wait");
+    assertThat(parse("UsbBackup", "/etc/cron.daily/job").overlap()).isEqualTo(OverlapPolicy.WAIT);
+    assertThatThrownBy(() -> parse("--overlap=never UsbBackup", "/etc/cron.daily/job"))
+        .hasMessage("--overlap 'never' must be allow, skip or wait");
+  }
 }

@@ -10,13 +10,14 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rmonitor.cli.Options;
+import org.rmonitor.cli.OverlapPolicy;
 import org.rmonitor.log.Destination;
 
 class JobTest {
   static Job job(Path script) {
     return Job.of(
         new Options(false, List.of("UsbBackup"), Path.of("/bin/sh"), script, List.of(), script, script,
-            Destination.parse("stderr"), script, Duration.ZERO, java.util.Optional.empty()),
+            Destination.parse("stderr"), script, Duration.ZERO, java.util.Optional.empty(), OverlapPolicy.ALLOW),
         10200);
   }
 
