@@ -96,7 +96,8 @@ class MainTest {
         "UsbBackup bash SCRIPT          | interpreter 'bash' must be a path, like /bin/bash",
         "--grace soon UsbBackup SCRIPT  | --grace 'soon' must be whole seconds",
         "--log syslog:x UsbBackup SCRIPT | --log: log destination 'syslog:x' is none of",
-        "--log udp://h:514 UsbBackup SCRIPT | remote collectors are not supported",
+        "--log udp://:514 UsbBackup SCRIPT | log destination 'udp://:514' must be udp://HOST[:PORT]",
+        "--log tcp://h/x UsbBackup SCRIPT | log destination 'tcp://h/x' must be tcp://HOST[:PORT]",
         "--lock-dir lock UsbBackup SCRIPT | --lock-dir 'lock' must be an absolute path",
       })
   void usageErrorsExit64(String words, String message) throws IOException {

@@ -207,7 +207,8 @@ public final class OptionsParser {
         -L, --long-name       log rmonitor's own lines as "rmonitor: JOB[PID]: ..."
             --lock-dir DIR    lock and holder files (RMONITOR_LOCK_DIR, /var/lock)
             --exit-dir DIR    RESOURCE.exit programs (RMONITOR_EXIT_DIR, PREFIX/lib/rmonitor)
-            --log DEST        syslog | unix:PATH | stderr | file:PATH (RMONITOR_LOG, syslog)
+            --log DEST        syslog | unix:PATH | stderr | file:PATH | udp://HOST[:PORT]
+                              | tcp://HOST[:PORT] | tls://HOST[:PORT] (RMONITOR_LOG, syslog)
             --fallback FILE   lines the log cannot take (RMONITOR_FALLBACK,
                               /var/log/rmonitor.undelivered)
             --grace SECONDS   from a relayed signal to SIGKILL (RMONITOR_GRACE, 30)

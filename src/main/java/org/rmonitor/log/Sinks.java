@@ -22,6 +22,7 @@ public final class Sinks {
       case SYSLOG, UNIX -> new SocketSink(to.target(), format, fallback, PATIENCE);
       case STDERR -> withFallback(new StderrSink(stderr, format, host), fallback);
       case FILE -> withFallback(new FileSink(Path.of(to.target()), format, host), fallback);
+      case UDP, TCP, TLS -> withFallback(new RemoteSink(to, host), fallback);
     };
   }
 

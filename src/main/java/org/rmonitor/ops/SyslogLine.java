@@ -12,11 +12,12 @@ import java.util.regex.Pattern;
 /**
  * One line of a syslog file in the traditional format, {@code Mmm dd HH:mm:ss HOST TAG: MSG},
  * seen as an rmonitor line: which job it belongs to and what it says. Both ident forms are read:
- * {@code JOB[PID]: MSG} and, with -L, {@code rmonitor: JOB[PID]: MSG}.
+ * {@code JOB[PID]: MSG} and, with -L, {@code rmonitor: JOB[PID]: MSG}; and the tag without its
+ * colon, as rsyslog writes messages it received in RFC 5424 from a remote rmonitor.
  */
 record SyslogLine(String raw, String stamp, String job, String message, boolean launched, boolean longForm) {
   private static final Pattern LINE =
-      Pattern.compile("([A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d) \\S+ (\\S+?): (.*)");
+      Pattern.compile("([A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d) \\S+ (\\S+?):? (.*)");
   private static final Pattern JOB = Pattern.compile("[^\\s\\[\\]]+\\[\\d+\\]");
   private static final Pattern LAUNCHED = Pattern.compile("JOB ([^\\s\\[\\]]+\\[\\d+\\]) Launched");
   private static final Pattern LONG = Pattern.compile("([^\\s\\[\\]]+\\[\\d+\\]): (.*)");

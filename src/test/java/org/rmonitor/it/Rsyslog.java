@@ -61,6 +61,8 @@ public final class Rsyslog implements AutoCloseable {
     private static final int MAX_SOCKET_PATH = 107;
 
     private final Path dir;
+    /** More inputs (network listeners, say), written after the socket's. */
+    private final String extraInputs;
     private final Path conf;
     private final Path pidFile;
     private final Path socket;
@@ -72,7 +74,8 @@ public final class Rsyslog implements AutoCloseable {
     private volatile Process process;
     private boolean closed;
 
-    private Rsyslog(Path dir) {
+    private Rsyslog(Path dir, String extraInputs) {
+        this.extraInputs = extraInputs;
         this.dir = dir.toAbsolutePath().normalize();
         this.conf = this.dir.resolve("rsyslog.conf");
         this.pidFile = this.dir.resolve("rsyslogd.pid");
@@ -95,7 +98,12 @@ public final class Rsyslog implements AutoCloseable {
      * exits early or the socket does not appear within 10 s; the process is killed in that case.
      */
     public static Rsyslog start(Path dir) {
-        Rsyslog r = new Rsyslog(dir);
+        return start(dir, "");
+    }
+
+    /** As {@link #start(Path)}, with more inputs in rsyslog's configuration language. */
+    public static Rsyslog start(Path dir, String extraInputs) {
+        Rsyslog r = new Rsyslog(dir, extraInputs);
         if (r.socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             throw new IllegalArgumentException("Unix socket path too long (max " + MAX_SOCKET_PATH + " bytes): " + r.socket);
         }
@@ -132,6 +140,7 @@ public final class Rsyslog implements AutoCloseable {
             # (tab -> #011, LF -> #012), trailing LF dropped.
             module(load="imuxsock" SysSock.Use="off")
             input(type="imuxsock" Socket="%4$s" RateLimit.Interval="0")
+            %8$s
 
             template(name="Detail" type="string"
                      string="%%syslogfacility-text%%.%%syslogseverity-text%% %%syslogtag%%%%msg:::sp-if-no-1st-sp%%%%msg:::drop-last-lf%%\\n")
@@ -143,7 +152,7 @@ public final class Rsyslog implements AutoCloseable {
             }
             *.* action(type="omfile" file="%6$s" template="RSYSLOG_TraditionalFileFormat")
             *.* action(type="omfile" file="%7$s" template="Detail")
-            """.formatted(conf, pidFile, q(dir), q(socket), q(internalLog), q(messages), q(detail));
+            """.formatted(conf, pidFile, q(dir), q(socket), q(internalLog), q(messages), q(detail), extraInputs);
     }
 
     private static String q(Path p) {

@@ -37,12 +37,17 @@ public final class Sandbox implements AutoCloseable {
   private final List<Process> started = new ArrayList<>();
 
   public Sandbox(Path dir) throws IOException {
+    this(dir, "");
+  }
+
+  /** With more rsyslogd inputs, in its configuration language. */
+  public Sandbox(Path dir, String extraSyslogInputs) throws IOException {
     this.dir = dir;
     this.cron = Files.createDirectories(dir.resolve("cron.daily"));
     this.exits = Files.createDirectories(dir.resolve("exits"));
     this.locks = Files.createDirectories(dir.resolve("lock"));
     this.fallback = dir.resolve("undelivered");
-    this.syslog = Rsyslog.start(Files.createDirectories(dir.resolve("syslog")));
+    this.syslog = Rsyslog.start(Files.createDirectories(dir.resolve("syslog")), extraSyslogInputs);
   }
 
   /** The environment every rmonitor of this sandbox runs with. */

@@ -18,7 +18,12 @@ abstract class SandboxTest {
 
   @BeforeEach
   final void openSandbox() throws Exception {
-    box = new Sandbox(tmp);
+    box = new Sandbox(tmp, extraSyslogInputs());
+  }
+
+  /** More inputs for the test's rsyslogd (network listeners), none by default. */
+  String extraSyslogInputs() throws Exception {
+    return "";
   }
 
   @AfterEach
