@@ -49,10 +49,18 @@ public final class Monitor {
       }
     }
     // The claim on the script, if any, is held until the last line is logged.
-    try (LockFile unused = claim.orElse(null)) {
+    try {
       return phases();
+    } finally {
+      claim.ifPresent(Monitor::release);
+    }
+  }
+
+  private static void release(LockFile claim) {
+    try {
+      claim.close();
     } catch (java.io.IOException e) {
-      return 0; // closing a lock file: the kernel drops the lock when the monitor exits anyway
+      // the kernel drops the lock when the monitor exits, a moment later
     }
   }
 
@@ -106,7 +114,7 @@ public final class Monitor {
     command.addAll(job.options().scriptArgs());
     subreaper(true);
     Thread limit = job.options().timeout().map(this::startTimeout).orElse(null);
-    int s = ProcessRunner.run(command, environment(), log::target, p -> {});
+    int s = ProcessRunner.run(command, environment(), log::target);
     Orphans.awaitAll(
         left ->
             log.monitor(
@@ -148,7 +156,7 @@ public final class Monitor {
     String program = job.options().exitDir().resolve(resource + ".exit").toString();
     int s =
         ProcessRunner.run(
-            List.of(program, phase), env, (sev, text) -> log.monitor(sev, prefix + text), p -> {});
+            List.of(program, phase), env, (sev, text) -> log.monitor(sev, prefix + text));
     log.monitor(Severity.ofStatus(s), prefix + "EXIT Status  " + s);
     return s;
   }

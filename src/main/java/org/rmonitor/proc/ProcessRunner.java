@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Subtask;
-import java.util.function.Consumer;
 import org.rmonitor.log.Escaper;
 import org.rmonitor.log.LineSplitter;
 import org.rmonitor.log.Severity;
@@ -35,11 +34,9 @@ public final class ProcessRunner {
   /**
    * Runs {@code command} with {@code env} added to the inherited environment; stdin is /dev/null.
    *
-   * @param started told of the process once it runs, so a signal can be relayed to it
    * @return its exit status, or 128+N when signal N ended it
    */
-  public static int run(
-      List<String> command, Map<String, String> env, Lines lines, Consumer<Process> started)
+  public static int run(List<String> command, Map<String, String> env, Lines lines)
       throws InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectInput(DEV_NULL);
     pb.environment().putAll(env);
@@ -50,7 +47,6 @@ public final class ProcessRunner {
       lines.line(Severity.ERR, "cannot run " + command.getFirst() + ": " + e.getMessage());
       return CANNOT_RUN;
     }
-    started.accept(process);
     try (var scope = StructuredTaskScope.open()) {
       Subtask<Integer> status = scope.fork((java.util.concurrent.Callable<Integer>) process::waitFor);
       scope.fork(() -> drain(process.getInputStream(), Severity.INFO, lines));
