@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
 import org.rmonitor.proc.Native;
 
 /**
- * Sends records as datagrams to a local syslog socket, and loses none when the daemon goes away.
+ * Sends records to a local syslog socket, and loses none when the daemon goes away.
  * logrotate restarts syslog daemons at night, just when cron.daily runs: a send to a daemon that
  * died fails, and the monitor reconnects for a short while before it writes to the fallback file.
  * The datagrams still queued in the dead daemon's socket were "sent" but are gone, so the last few
@@ -24,7 +24,7 @@ public final class SocketSink implements Sink {
   private final SyslogFormat format;
   private final Sink fallback;
   private final Duration patience;
-  private final Native.DatagramSocket socket = new Native.DatagramSocket();
+  private final Native.LogSocket socket = new Native.LogSocket();
   private final ArrayDeque<LogRecord> recent = new ArrayDeque<>();
   private final ArrayDeque<Instant> recentSent = new ArrayDeque<>();
   private boolean down;

@@ -26,7 +26,9 @@ public final class Native {
   public static final int ECHILD = 10;
 
   private static final int AF_UNIX = 1;
+  private static final int SOCK_STREAM = 1;
   private static final int SOCK_DGRAM = 2;
+  private static final int EPROTOTYPE = 91;
   private static final int SOCK_CLOEXEC = 02000000;
   private static final int MSG_NOSIGNAL = 0x4000;
   private static final int PR_SET_CHILD_SUBREAPER = 36;
@@ -164,20 +166,36 @@ public final class Native {
     }
   }
 
-  /** A connected Unix datagram socket, as syslog(3) uses to talk to /dev/log. */
-  public static final class DatagramSocket implements AutoCloseable {
+  /**
+   * A connected Unix socket to a syslog daemon, as syslog(3) uses /dev/log: a datagram socket,
+   * or, where the daemon listens on a stream socket (syslog-ng's unix-stream), a stream with each
+   * message ended by a NUL byte, as the C library does then.
+   */
+  public static final class LogSocket implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment state = arena.allocate(STATE);
     private MemorySegment buffer = arena.allocate(8192);
     private int fd = -1;
+    private boolean stream;
 
     /** Connects to {@code path}, closing any earlier connection first. */
     public void connect(String path) throws ErrnoException {
       closeFd();
+      try {
+        connect(path, SOCK_DGRAM);
+        stream = false;
+      } catch (ErrnoException e) {
+        if (e.errno != EPROTOTYPE) throw e;
+        connect(path, SOCK_STREAM);
+        stream = true;
+      }
+    }
+
+    private void connect(String path, int type) throws ErrnoException {
       byte[] name = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
       if (name.length >= SUN_PATH_MAX) throw new ErrnoException("socket path too long: " + path, 36);
       try {
-        int s = (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        int s = (int) SOCKET.invokeExact(state, AF_UNIX, type | SOCK_CLOEXEC, 0);
         if (s < 0) throw new ErrnoException("socket", errno(state));
         try (Arena a = Arena.ofConfined()) {
           MemorySegment addr = a.allocate(2 + SUN_PATH_MAX);
@@ -202,15 +220,21 @@ public final class Native {
       return fd >= 0;
     }
 
-    /** Sends one datagram; blocks while the daemon's queue is full rather than drop it. */
+    /** Sends one message; blocks while the daemon's queue is full rather than drop it. */
     public void send(byte[] message) throws ErrnoException {
       if (fd < 0) throw new ErrnoException("send", 107);
-      if (buffer.byteSize() < message.length) buffer = arena.allocate(message.length);
+      long length = message.length + (stream ? 1 : 0);
+      if (buffer.byteSize() < length) buffer = arena.allocate(length);
       MemorySegment.copy(message, 0, buffer, ValueLayout.JAVA_BYTE, 0, message.length);
+      if (stream) buffer.set(ValueLayout.JAVA_BYTE, message.length, (byte) 0);
       try {
-        while (true) {
-          long rc = (long) SEND.invokeExact(state, fd, buffer, (long) message.length, MSG_NOSIGNAL);
-          if (rc >= 0) return;
+        long sent = 0;
+        while (sent < length) { // a datagram goes whole; a stream may take it in pieces
+          long rc = (long) SEND.invokeExact(state, fd, buffer.asSlice(sent), length - sent, MSG_NOSIGNAL);
+          if (rc >= 0) {
+            sent += rc;
+            continue;
+          }
           int e = errno(state);
           if (e != EINTR) throw new ErrnoException("send", e);
         }
