@@ -14,6 +14,7 @@ import java.util.Map;
 import org.rmonitor.cli.Invocation;
 import org.rmonitor.cli.Options;
 import org.rmonitor.cli.OptionsParser;
+import org.rmonitor.cli.UsageException;
 import org.rmonitor.job.Job;
 import org.rmonitor.job.JobLog;
 import org.rmonitor.job.Monitor;
@@ -55,7 +56,8 @@ public final class Main {
         return Report.run(Arrays.asList(args).subList(1, args.length), System.in, out);
       }
       if (args.length > 0 && args[0].equals("status")) {
-        return Status.run(statusLockDir(Arrays.asList(args).subList(1, args.length), env), defaults(env), out);
+        Options.Defaults defaults = defaults(env);
+        return Status.run(statusLockDir(Arrays.asList(args).subList(1, args.length), env, defaults), defaults, out);
       }
       return switch (parse(Arrays.asList(args), env)) {
         case Invocation.Help h -> {
@@ -95,12 +97,13 @@ public final class Main {
   }
 
   /** {@code status [--lock-dir DIR]}: the lock directory the jobs use, as they would choose it. */
-  private static Path statusLockDir(List<String> args, Map<String, String> env) throws UserError {
+  private static Path statusLockDir(List<String> args, Map<String, String> env, Options.Defaults defaults)
+      throws UsageException {
     String dir = env.getOrDefault("RMONITOR_LOCK_DIR", "");
     if (args.size() == 2 && args.get(0).equals("--lock-dir")) dir = args.get(1);
     else if (args.size() == 1 && args.get(0).startsWith("--lock-dir=")) dir = args.get(0).substring(11);
-    else if (!args.isEmpty()) throw new org.rmonitor.cli.UsageException("status takes only --lock-dir DIR");
-    return dir.isEmpty() ? defaults(env).lockDir() : Path.of(dir);
+    else if (!args.isEmpty()) throw new UsageException("status takes only --lock-dir DIR");
+    return dir.isEmpty() ? defaults.lockDir() : Path.of(dir);
   }
 
   private static Invocation parse(List<String> args, Map<String, String> env) throws UserError {

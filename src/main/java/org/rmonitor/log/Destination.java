@@ -60,10 +60,6 @@ public record Destination(Kind kind, String target) {
     return new Destination(kind, host + ":" + port);
   }
 
-  public boolean isRemote() {
-    return kind == Kind.UDP || kind == Kind.TCP || kind == Kind.TLS;
-  }
-
   /** For a remote kind: the host (brackets of an IPv6 address removed). */
   public String host() {
     String h = target.substring(0, target.lastIndexOf(':'));

@@ -21,6 +21,7 @@ import org.rmonitor.UserError;
 import org.rmonitor.cli.Invocation;
 import org.rmonitor.cli.Options;
 import org.rmonitor.cli.OptionsParser;
+import org.rmonitor.job.Preflight;
 import org.rmonitor.resource.Holder;
 import org.rmonitor.resource.HolderFile;
 
@@ -76,7 +77,7 @@ public final class Status {
               if (at < 0) return;
               try {
                 Instant launched = Instant.ofEpochMilli(Long.parseLong(args.get(at).substring(MONITOR_FLAG.length())));
-                if (OptionsParser.parse(args.subList(at + 1, args.size()), Map.of(), defaults, Status::startsWithHashbang)
+                if (OptionsParser.parse(args.subList(at + 1, args.size()), Map.of(), defaults, Preflight::startsWithHashbang)
                     instanceof Invocation.Run run) {
                   found.add(new Monitor(p.pid(), launched, run.options()));
                 }
@@ -86,10 +87,6 @@ public final class Status {
             });
     found.sort(java.util.Comparator.comparing(Monitor::launched));
     return found;
-  }
-
-  private static boolean startsWithHashbang(Path p) {
-    return org.rmonitor.job.Preflight.startsWithHashbang(p);
   }
 
   /** What the monitor is doing now: running an exit, the target, or waiting for a lock. */

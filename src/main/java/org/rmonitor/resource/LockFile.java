@@ -42,7 +42,7 @@ public final class LockFile implements AutoCloseable {
    * place is refused, before and after the open, so a swap in between is caught too.
    */
   public static LockFile acquire(Path lockDir, String resource) throws UserError, IOException {
-    return open(pathOf(lockDir, resource), true).orElseThrow();
+    return acquire(pathOf(lockDir, resource));
   }
 
   /** Locks {@code path} if no other process holds it; never waits. */
