@@ -16,8 +16,12 @@ import java.util.regex.Pattern;
  * colon, as rsyslog writes messages it received in RFC 5424 from a remote rmonitor.
  */
 record SyslogLine(String raw, String stamp, String job, String message, boolean launched, boolean longForm) {
+  // The traditional stamp (Mar  9 04:40:03), or RFC 3339 as rsyslog writes by default
+  // (2026-03-09T04:40:03.245247+00:00): Debian 13 switched its files to the latter.
   private static final Pattern LINE =
-      Pattern.compile("([A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d) \\S+ (\\S+?):? (.*)");
+      Pattern.compile(
+          "([A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d"
+              + "|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:\\d\\d)) \\S+ (\\S+?):? (.*)");
   private static final Pattern JOB = Pattern.compile("[^\\s\\[\\]]+\\[\\d+\\]");
   private static final Pattern LAUNCHED = Pattern.compile("JOB ([^\\s\\[\\]]+\\[\\d+\\]) Launched");
   private static final Pattern LONG = Pattern.compile("([^\\s\\[\\]]+\\[\\d+\\]): (.*)");
@@ -46,6 +50,8 @@ record SyslogLine(String raw, String stamp, String job, String message, boolean 
 
   /** The time, in a year of its own: only differences between lines of one job are used. */
   LocalDateTime time() {
-    return LocalDateTime.parse(stamp, STAMP);
+    return Character.isDigit(stamp.charAt(0))
+        ? java.time.OffsetDateTime.parse(stamp).atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime()
+        : LocalDateTime.parse(stamp, STAMP);
   }
 }

@@ -112,4 +112,19 @@ class ReportTest {
         .isInstanceOf(UserError.class)
         .hasMessage("report: " + tmp.resolve("nope") + ": no such readable file");
   }
+
+  @Test
+  void readsRsyslogsDefaultRfc3339Stamps() throws Exception {
+    String log =
+        """
+        2026-11-25T03:57:25.245247+00:00 vm cron.daily: JOB 21.daily.backup.etc[26793] Launched
+        2026-11-25T03:57:25.249454+00:00 vm rmonitor: 21.daily.backup.etc[26793]: JOB Begins
+        2026-11-25T04:05:25.285556+00:00 vm rmonitor: 21.daily.backup.etc[26793]: PROCESSING Begins
+        2026-11-25T04:05:42.297194+00:00 vm rmonitor: 21.daily.backup.etc[26793]: PROCESSING Status 0
+        2026-11-25T04:05:42.314984+00:00 vm rmonitor: 21.daily.backup.etc[26793]: JOB Status 0
+        """;
+    assertThat(report(List.of(), log))
+        .startsWith("JOB 21.daily.backup.etc[26793] launched 2026-11-25T03:57:25.245247+00:00\n")
+        .contains("  waited 8m00s for PREP, ran 17s, JOB Status 0\n");
+  }
 }
