@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.rmonitor.UserError;
 import org.rmonitor.cli.OverlapPolicy;
 import org.rmonitor.log.Severity;
-import org.rmonitor.proc.Native;
+import org.rmonitor.os.Native;
 import org.rmonitor.proc.Orphans;
 import org.rmonitor.proc.ProcessRunner;
 import org.rmonitor.proc.SignalRelay;

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import org.rmonitor.proc.Native;
+import org.rmonitor.os.Native;
 
 /**
  * Sends records to a local syslog socket, and loses none when the daemon goes away.

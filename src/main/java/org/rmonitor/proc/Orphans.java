@@ -2,6 +2,7 @@ package org.rmonitor.proc;
 
 import java.util.List;
 import java.util.function.Consumer;
+import org.rmonitor.os.Native;
 
 /**
  * A job's background and double-forked processes outlive its script. With the monitor as their

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import sun.misc.Signal;
+import org.rmonitor.os.Native;
 
 /**
  * Makes the monitor's PID the one to kill: it catches TERM, HUP and INT, and relays the same

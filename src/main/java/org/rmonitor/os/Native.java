@@ -1,4 +1,4 @@
-package org.rmonitor.proc;
+package org.rmonitor.os;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
