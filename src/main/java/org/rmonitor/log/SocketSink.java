@@ -24,7 +24,7 @@ public final class SocketSink implements Sink {
   private final SyslogFormat format;
   private final Sink fallback;
   private final Duration patience;
-  private final Native.LogSocket socket = new Native.LogSocket();
+  private final UnixSocket socket = new UnixSocket();
   private final ArrayDeque<LogRecord> recent = new ArrayDeque<>();
   private final ArrayDeque<Instant> recentSent = new ArrayDeque<>();
   private boolean down;

@@ -1,5 +1,6 @@
 package org.rmonitor.os;
 
+import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -9,11 +10,13 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The C library calls the JDK has no API for, linked once each through the Foreign Function &amp;
- * Memory API. Every call captures {@code errno}; "no such process" is a result, not an error. The
- * launcher never touches this class: the first downcall costs a JVM tens of milliseconds.
+ * The C library calls the JDK has no API for, each linked once through the Foreign Function &amp;
+ * Memory API. Every call captures its own {@code errno}; a failure is an {@link ErrnoException}
+ * with strerror's words, and "no such process" is a result, not an error. The launcher never
+ * touches this class: the first downcall costs a JVM tens of milliseconds.
  */
 public final class Native {
   public static final int SIGHUP = 1;
@@ -21,16 +24,22 @@ public final class Native {
   public static final int SIGKILL = 9;
   public static final int SIGTERM = 15;
 
-  public static final int EINTR = 4;
   public static final int ESRCH = 3;
+  public static final int EINTR = 4;
   public static final int ECHILD = 10;
+  public static final int EAGAIN = 11;
+  public static final int ENAMETOOLONG = 36;
+  public static final int EPROTOTYPE = 91;
+  public static final int ENOTCONN = 107;
 
-  private static final int AF_UNIX = 1;
-  private static final int SOCK_STREAM = 1;
-  private static final int SOCK_DGRAM = 2;
-  private static final int EPROTOTYPE = 91;
+  public static final int AF_UNIX = 1;
+  public static final int SOCK_STREAM = 1;
+  public static final int SOCK_DGRAM = 2;
+  public static final int MSG_NOSIGNAL = 0x4000;
   private static final int SOCK_CLOEXEC = 02000000;
-  private static final int MSG_NOSIGNAL = 0x4000;
+  private static final int O_CLOEXEC = 02000000;
+  private static final int SOL_SOCKET = 1;
+  private static final int SO_SNDTIMEO = 21;
   private static final int PR_SET_CHILD_SUBREAPER = 36;
   private static final int SUN_PATH_MAX = 108;
 
@@ -41,12 +50,15 @@ public final class Native {
 
   private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-  private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
+  private static final AddressLayout PTR = ValueLayout.ADDRESS;
 
   private static final MethodHandle SOCKET = link("socket", FunctionDescriptor.of(INT, INT, INT, INT));
   private static final MethodHandle CONNECT = link("connect", FunctionDescriptor.of(INT, INT, PTR, INT));
   private static final MethodHandle SEND = link("send", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT));
+  private static final MethodHandle SETSOCKOPT =
+      link("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
   private static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(INT, INT));
+  private static final MethodHandle PIPE2 = link("pipe2", FunctionDescriptor.of(INT, PTR, INT));
   private static final MethodHandle KILL = link("kill", FunctionDescriptor.of(INT, INT, INT));
   private static final MethodHandle WAITPID = link("waitpid", FunctionDescriptor.of(INT, INT, PTR, INT));
   private static final MethodHandle SIGNAL = link("signal", FunctionDescriptor.of(PTR, INT, PTR));
@@ -56,6 +68,9 @@ public final class Native {
           FunctionDescriptor.of(INT, INT, LONG),
           Linker.Option.firstVariadicArg(1),
           Linker.Option.captureCallState("errno"));
+  private static final MethodHandle STRERROR =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(PTR, INT));
 
   private Native() {}
 
@@ -64,33 +79,50 @@ public final class Native {
         LINKER.defaultLookup().find(name).orElseThrow(), fd, Linker.Option.captureCallState("errno"));
   }
 
-  /** A failed call: the function, its errno, and strerror's words for it. */
+  /** A failed call: what was attempted, its errno, and strerror's words for it. */
   public static final class ErrnoException extends java.io.IOException {
     public final int errno;
 
-    ErrnoException(String call, int errno) {
-      super(call + ": " + describe(errno));
+    public ErrnoException(String call, int errno) {
+      super(call + ": " + strerror(errno));
       this.errno = errno;
     }
   }
 
-  private static String describe(int errno) {
-    return switch (errno) {
-      case 1 -> "operation not permitted";
-      case 2 -> "no such file or directory";
-      case 3 -> "no such process";
-      case 11 -> "resource temporarily unavailable";
-      case 13 -> "permission denied";
-      case 90 -> "message too long";
-      case 105 -> "no buffer space available";
-      case 107 -> "socket is not connected";
-      case 111 -> "connection refused";
-      default -> "errno " + errno;
-    };
+  /** The C library's own words for an errno, as every other tool on the machine prints them. */
+  public static String strerror(int errno) {
+    try {
+      MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+      return s.reinterpret(256).getString(0, StandardCharsets.UTF_8);
+    } catch (Throwable t) {
+      return "errno " + errno;
+    }
   }
 
-  private static int errno(MemorySegment state) {
-    return (int) ERRNO.get(state, 0L);
+  /** One downcall: gets the captured-state segment and returns the C function's result. */
+  private interface Call {
+    long invoke(MemorySegment state) throws Throwable;
+  }
+
+  /**
+   * Runs {@code call}, retrying when a signal interrupted it (EINTR), and turns a negative result
+   * into an ErrnoException naming {@code what}. The one place a downcall's failure is decoded.
+   */
+  private static long call(String what, Call call) throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(STATE);
+      while (true) {
+        long rc = call.invoke(state);
+        if (rc >= 0) return rc;
+        int e = (int) ERRNO.get(state, 0L);
+        if (e != EINTR) throw new ErrnoException(what, e);
+      }
+    } catch (ErrnoException e) {
+      throw e;
+    } catch (Throwable t) {
+      // A linkage or layout mistake is a bug in rmonitor, never a condition of the machine.
+      throw new IllegalStateException(what + ": " + t, t);
+    }
   }
 
   /**
@@ -98,17 +130,12 @@ public final class Native {
    * HotSpot's {@code ProcessHandle} can only send TERM and KILL, a relay needs HUP and INT too.
    */
   public static boolean kill(long pid, int sig) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(STATE);
-      int rc = (int) KILL.invokeExact(state, (int) pid, sig);
-      if (rc == 0) return true;
-      int e = errno(state);
-      if (e == ESRCH) return false;
-      throw new ErrnoException("kill(" + pid + ", " + sig + ")", e);
+    try {
+      call("kill(" + pid + ", " + sig + ")", s -> (int) KILL.invokeExact(s, (int) pid, sig));
+      return true;
     } catch (ErrnoException e) {
+      if (e.errno == ESRCH) return false;
       throw e;
-    } catch (Throwable t) {
-      throw new AssertionError(t);
     }
   }
 
@@ -119,20 +146,10 @@ public final class Native {
    */
   public static void reap(long pid) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(STATE);
       MemorySegment status = arena.allocate(INT);
-      while (true) {
-        int rc = (int) WAITPID.invokeExact(state, (int) pid, status, 0);
-        if (rc >= 0) return;
-        int e = errno(state);
-        if (e == EINTR) continue;
-        if (e == ECHILD) return; // someone else reaped it: it is gone either way
-        throw new ErrnoException("waitpid(" + pid + ")", e);
-      }
+      call("waitpid(" + pid + ")", s -> (int) WAITPID.invokeExact(s, (int) pid, status, 0));
     } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new AssertionError(t);
+      if (e.errno != ECHILD) throw e; // someone else reaped it: it is gone either way
     }
   }
 
@@ -141,15 +158,7 @@ public final class Native {
    * double-forked processes stay visible to it instead of vanishing under init.
    */
   public static void becomeSubreaper(boolean on) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(STATE);
-      int rc = (int) PRCTL.invokeExact(state, PR_SET_CHILD_SUBREAPER, on ? 1L : 0L);
-      if (rc != 0) throw new ErrnoException("prctl(PR_SET_CHILD_SUBREAPER)", errno(state));
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new AssertionError(t);
-    }
+    call("prctl(PR_SET_CHILD_SUBREAPER)", s -> (int) PRCTL.invokeExact(s, PR_SET_CHILD_SUBREAPER, on ? 1L : 0L));
   }
 
   /**
@@ -157,108 +166,66 @@ public final class Native {
    * starts background jobs with SIGINT ignored, nohup ignores SIGHUP) stays ignored, and
    * {@code sun.misc.Signal.handle} then silently installs nothing.
    */
-  public static void defaultAction(int sig) {
+  public static void defaultAction(int sig) throws ErrnoException {
+    call(
+        "signal(" + sig + ", SIG_DFL)",
+        s -> ((MemorySegment) SIGNAL.invokeExact(s, sig, MemorySegment.NULL)).address() == -1L ? -1 : 0);
+  }
+
+  /** A pipe whose two ends are closed on exec: {read, write}. */
+  public static int[] pipe() throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment fds = arena.allocate(INT, 2);
+      call("pipe2", s -> (int) PIPE2.invokeExact(s, fds, O_CLOEXEC));
+      return new int[] {fds.getAtIndex(INT, 0), fds.getAtIndex(INT, 1)};
+    }
+  }
+
+  public static void close(int fd) throws ErrnoException {
+    // Not retried on EINTR: on Linux the descriptor is gone whatever close returns.
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(STATE);
-      MemorySegment unused = (MemorySegment) SIGNAL.invokeExact(state, sig, MemorySegment.NULL);
+      int rc = (int) CLOSE.invokeExact(state, fd);
+      if (rc != 0) throw new ErrnoException("close(" + fd + ")", (int) ERRNO.get(state, 0L));
+    } catch (ErrnoException e) {
+      throw e;
     } catch (Throwable t) {
-      throw new AssertionError(t);
+      throw new IllegalStateException("close: " + t, t);
+    }
+  }
+
+  /** A socket of {@code type} in the Unix domain, closed on exec, connected to {@code path}. */
+  public static int connectUnix(String path, int type) throws ErrnoException {
+    byte[] name = path.getBytes(StandardCharsets.UTF_8);
+    if (name.length >= SUN_PATH_MAX) throw new ErrnoException("connect(" + path + ")", ENAMETOOLONG);
+    int fd = (int) call("socket", s -> (int) SOCKET.invokeExact(s, AF_UNIX, type | SOCK_CLOEXEC, 0));
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment addr = arena.allocate(2 + SUN_PATH_MAX);
+      addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+      MemorySegment.copy(name, 0, addr, ValueLayout.JAVA_BYTE, 2, name.length);
+      call("connect(" + path + ")", s -> (int) CONNECT.invokeExact(s, fd, addr, 2 + name.length + 1));
+      return fd;
+    } catch (ErrnoException e) {
+      close(fd);
+      throw e;
     }
   }
 
   /**
-   * A connected Unix socket to a syslog daemon, as syslog(3) uses /dev/log: a datagram socket,
-   * or, where the daemon listens on a stream socket (syslog-ng's unix-stream), a stream with each
-   * message ended by a NUL byte, as the C library does then.
+   * Bounds how long a send on {@code fd} may block (SO_SNDTIMEO): past it, send fails with
+   * EAGAIN instead of waiting on a daemon that stopped reading.
    */
-  public static final class LogSocket implements AutoCloseable {
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment state = arena.allocate(STATE);
-    private MemorySegment buffer = arena.allocate(8192);
-    private int fd = -1;
-    private boolean stream;
-
-    /** Connects to {@code path}, closing any earlier connection first. */
-    public void connect(String path) throws ErrnoException {
-      closeFd();
-      try {
-        connect(path, SOCK_DGRAM);
-        stream = false;
-      } catch (ErrnoException e) {
-        if (e.errno != EPROTOTYPE) throw e;
-        connect(path, SOCK_STREAM);
-        stream = true;
-      }
+  public static void sendTimeout(int fd, java.time.Duration bound) throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment tv = arena.allocate(LONG, 2); // struct timeval { tv_sec; tv_usec; }
+      tv.setAtIndex(LONG, 0, bound.toSeconds());
+      tv.setAtIndex(LONG, 1, bound.toNanosPart() / 1000);
+      call("setsockopt(SO_SNDTIMEO)", s -> (int) SETSOCKOPT.invokeExact(s, fd, SOL_SOCKET, SO_SNDTIMEO, tv, 16));
     }
+  }
 
-    private void connect(String path, int type) throws ErrnoException {
-      byte[] name = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      if (name.length >= SUN_PATH_MAX) throw new ErrnoException("socket path too long: " + path, 36);
-      try {
-        int s = (int) SOCKET.invokeExact(state, AF_UNIX, type | SOCK_CLOEXEC, 0);
-        if (s < 0) throw new ErrnoException("socket", errno(state));
-        try (Arena a = Arena.ofConfined()) {
-          MemorySegment addr = a.allocate(2 + SUN_PATH_MAX);
-          addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-          MemorySegment.copy(name, 0, addr, ValueLayout.JAVA_BYTE, 2, name.length);
-          int rc = (int) CONNECT.invokeExact(state, s, addr, 2 + name.length + 1);
-          if (rc != 0) {
-            int e = errno(state);
-            int unused = (int) CLOSE.invokeExact(state, s);
-            throw new ErrnoException("connect(" + path + ")", e);
-          }
-        }
-        fd = s;
-      } catch (ErrnoException e) {
-        throw e;
-      } catch (Throwable t) {
-        throw new AssertionError(t);
-      }
-    }
-
-    public boolean connected() {
-      return fd >= 0;
-    }
-
-    /** Sends one message; blocks while the daemon's queue is full rather than drop it. */
-    public void send(byte[] message) throws ErrnoException {
-      if (fd < 0) throw new ErrnoException("send", 107);
-      long length = message.length + (stream ? 1 : 0);
-      if (buffer.byteSize() < length) buffer = arena.allocate(length);
-      MemorySegment.copy(message, 0, buffer, ValueLayout.JAVA_BYTE, 0, message.length);
-      if (stream) buffer.set(ValueLayout.JAVA_BYTE, message.length, (byte) 0);
-      try {
-        long sent = 0;
-        while (sent < length) { // a datagram goes whole; a stream may take it in pieces
-          long rc = (long) SEND.invokeExact(state, fd, buffer.asSlice(sent), length - sent, MSG_NOSIGNAL);
-          if (rc >= 0) {
-            sent += rc;
-            continue;
-          }
-          int e = errno(state);
-          if (e != EINTR) throw new ErrnoException("send", e);
-        }
-      } catch (ErrnoException e) {
-        throw e;
-      } catch (Throwable t) {
-        throw new AssertionError(t);
-      }
-    }
-
-    private void closeFd() {
-      if (fd < 0) return;
-      try {
-        int unused = (int) CLOSE.invokeExact(state, fd);
-      } catch (Throwable t) {
-        throw new AssertionError(t);
-      }
-      fd = -1;
-    }
-
-    @Override
-    public void close() {
-      closeFd();
-      arena.close();
-    }
+  /** send(2) of {@code length} bytes of {@code buffer}; returns how many the kernel took. */
+  public static long send(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
+    return call("send", s -> (long) SEND.invokeExact(s, fd, buffer, length, flags));
   }
 }

@@ -30,7 +30,11 @@ public final class SignalRelay {
   public void install() {
     for (String name : CAUGHT) {
       Signal signal = new Signal(name);
-      Native.defaultAction(signal.getNumber());
+      try {
+        Native.defaultAction(signal.getNumber());
+      } catch (Native.ErrnoException e) {
+        log.accept("WARNING SIG" + name + " may stay ignored: " + e.getMessage());
+      }
       Signal.handle(signal, this::onSignal);
     }
   }
