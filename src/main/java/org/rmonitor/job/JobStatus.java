@@ -9,6 +9,10 @@ public final class JobStatus {
   private int target;
   private int firstExit;
   private int signal;
+  private Throwable failure;
+
+  /** EX_SOFTWARE: a bug in rmonitor. */
+  static final int SOFTWARE = 70;
 
   public void target(int status) {
     target = status;
@@ -23,7 +27,21 @@ public final class JobStatus {
     if (signal == 0) signal = number;
   }
 
+  /**
+   * rmonitor itself failed (a bug, or the machine refused it): EX_SOFTWARE unless a status is
+   * already known. The first failure is kept, later ones attached to it.
+   */
+  public void failure(Throwable t) {
+    if (failure == null) failure = t;
+    else if (failure != t) failure.addSuppressed(t);
+  }
+
+  public java.util.Optional<Throwable> failure() {
+    return java.util.Optional.ofNullable(failure);
+  }
+
   public int value() {
+    if (failure != null && target == 0 && firstExit == 0) return SOFTWARE;
     if (target != 0) return target;
     if (firstExit != 0) return firstExit;
     return signal != 0 ? 128 + signal : 0;

@@ -11,8 +11,10 @@ import org.rmonitor.os.Native;
 import org.rmonitor.proc.Orphans;
 import org.rmonitor.proc.ProcessRunner;
 import org.rmonitor.proc.SignalRelay;
-import org.rmonitor.resource.Holder;
 import org.rmonitor.proc.ProcStat;
+import org.rmonitor.resource.Holder;
+import org.rmonitor.resource.Liveness;
+import org.rmonitor.resource.ProcLiveness;
 import org.rmonitor.resource.LockFile;
 import org.rmonitor.resource.Resource;
 
@@ -21,6 +23,9 @@ import org.rmonitor.resource.Resource;
  * then POST for each resource held, in reverse order, whatever happened before.
  */
 public final class Monitor {
+  /** util-linux setsid(1): a child of the JVM is no group leader, so it execs in place, same PID. */
+  static final String SETSID = "setsid";
+
   private final Job job;
   private final JobLog log;
   private final SignalRelay signals;
@@ -37,15 +42,16 @@ public final class Monitor {
     Optional<LockFile> claim = Optional.empty();
     if (job.options().overlap() != OverlapPolicy.ALLOW) {
       try {
-        claim = Overlap.claim(job, log);
+        claim = Overlap.claim(job, log, this::stopped);
       } catch (UserError | java.io.IOException e) {
         log.monitor(Severity.ERR, "ERROR " + e.getMessage());
         log.monitor(Severity.ERR, "JOB Status " + UserError.CONFIG);
         return UserError.CONFIG;
       }
       if (claim.isEmpty()) {
-        log.monitor(Severity.INFO, "JOB Status 0");
-        return 0;
+        int status = stopped() ? 128 + signals.received() : 0;
+        log.monitor(Severity.ofStatus(status), "JOB Status " + status);
+        return status;
       }
     }
     // The claim on the script, if any, is held until the last line is logged.
@@ -66,40 +72,60 @@ public final class Monitor {
 
   private int phases() throws InterruptedException {
     JobStatus status = new JobStatus();
+    Liveness liveness = new ProcLiveness();
     Holder self =
         new Holder(
             job.pid(),
             ProcStat.of(job.pid()).orElseThrow().startTicks(),
             java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+            liveness.host(),
+            liveness.boot(),
             job.path());
     List<Resource> held = new ArrayList<>();
-    boolean prepared = true;
-    for (String name : job.options().resources()) {
-      if (stopped()) {
-        prepared = false;
-        break;
+    boolean ran = false;
+    // Whatever PREP or PROCESSING throws, what is held is released and JOB Status is logged once.
+    try {
+      boolean prepared = true;
+      for (String name : job.options().resources()) {
+        Resource r = new Resource(name, job.options().lockDir(), self, liveness, this::warn, signals::anyReceived);
+        int s = step(() -> r.acquire(started -> runExit(name, "PREP", started)));
+        if (s == Resource.STOPPED) {
+          prepared = false;
+          break;
+        }
+        if (s != 0) {
+          status.exit(s);
+          prepared = false;
+          break;
+        }
+        held.add(r);
       }
-      Resource r = new Resource(name, job.options().lockDir(), self, w -> log.monitor(Severity.WARNING, w));
-      // A signal that came while this job waited for the lock: no PREP is started after it.
-      int s = step(() -> r.acquire(() -> stopped() ? 128 + signals.received() : runExit(name, "PREP")));
-      if (s != 0) {
-        status.exit(s);
-        prepared = false;
-        break;
+      if (prepared && !stopped()) {
+        ran = true;
+        status.target(processing());
       }
-      held.add(r);
+    } catch (RuntimeException | Error e) {
+      status.failure(e);
+      log.monitor(Severity.ERR, "ERROR rmonitor failed: " + e);
+    } finally {
+      if (!ran && stopped()) status.stoppedBeforeTarget(signals.received());
+      signals.relaying(false);
+      for (Resource r : held.reversed()) {
+        try {
+          status.exit(step(() -> r.release(started -> runExit(r.name(), "POST", started))));
+        } catch (RuntimeException | Error e) {
+          status.failure(e);
+          log.monitor(Severity.ERR, "ERROR rmonitor failed releasing " + r.name() + ": " + e);
+        }
+      }
     }
-    if (prepared && !stopped()) {
-      status.target(processing());
-    } else if (stopped()) {
-      status.stoppedBeforeTarget(signals.received());
-    }
-
-    signals.relaying(false);
-    for (Resource r : held.reversed()) status.exit(step(() -> r.release(() -> runExit(r.name(), "POST"))));
     int result = status.value();
     log.monitor(Severity.ofStatus(result), "JOB Status " + result);
     return result;
+  }
+
+  private void warn(String line) {
+    log.monitor(Severity.WARNING, line);
   }
 
   private boolean stopped() {
@@ -114,7 +140,7 @@ public final class Monitor {
     command.addAll(job.options().scriptArgs());
     subreaper(true);
     Thread limit = job.options().timeout().map(this::startTimeout).orElse(null);
-    int s = ProcessRunner.run(command, environment(), log::target);
+    int s = ProcessRunner.run(command, environment(), signals, p -> {}, log::target);
     Orphans.awaitAll(
         left ->
             log.monitor(
@@ -147,7 +173,12 @@ public final class Monitor {
             });
   }
 
-  private int runExit(String resource, String phase) throws InterruptedException {
+  /**
+   * Runs {@code RESOURCE.exit PHASE} in a session of its own (setsid): what a PREP leaves
+   * running on purpose (an sshfs daemon) belongs to the resource, not to this job, and must not
+   * make this job count as running once its monitor is gone.
+   */
+  private int runExit(String resource, String phase, Resource.Started started) throws InterruptedException {
     String prefix = phase + " " + resource + ": ";
     log.monitor(Severity.INFO, prefix + "EXIT Begins");
     Map<String, String> env = new java.util.HashMap<>(environment());
@@ -156,7 +187,11 @@ public final class Monitor {
     String program = job.options().exitDir().resolve(resource + ".exit").toString();
     int s =
         ProcessRunner.run(
-            List.of(program, phase), env, (sev, text) -> log.monitor(sev, prefix + text));
+            List.of(SETSID, program, phase),
+            env,
+            signals,
+            p -> ProcStat.of(p.pid()).ifPresent(st -> started.started(p.pid(), st.startTicks())),
+            (sev, text) -> log.monitor(sev, prefix + text));
     log.monitor(Severity.ofStatus(s), prefix + "EXIT Status  " + s);
     return s;
   }

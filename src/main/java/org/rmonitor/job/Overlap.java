@@ -37,9 +37,11 @@ public final class Overlap {
 
   /**
    * Claims the script for this run. Empty means another run holds it and this one is to be
-   * skipped; with WAIT it waits for that run to end.
+   * skipped; with WAIT it waits for that run to end, or
+   * until {@code stop}.
    */
-  static Optional<LockFile> claim(Job job, JobLog log) throws UserError, IOException {
+  static Optional<LockFile> claim(Job job, JobLog log, java.util.function.BooleanSupplier stop)
+      throws UserError, IOException, InterruptedException {
     Path path = pathOf(job.options().lockDir(), job.options().script());
     Optional<LockFile> lock = LockFile.tryAcquire(path);
     if (lock.isEmpty()) {
@@ -49,7 +51,8 @@ public final class Overlap {
         return Optional.empty();
       }
       log.monitor(Severity.INFO, "OVERLAP waiting: " + job.path() + " is still running" + other);
-      lock = Optional.of(LockFile.acquire(path));
+      lock = LockFile.acquire(path, stop);
+      if (lock.isEmpty()) return lock; // a signal ended the wait
     }
     lock.get()
         .write(

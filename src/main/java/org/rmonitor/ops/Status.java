@@ -23,7 +23,11 @@ import org.rmonitor.cli.Options;
 import org.rmonitor.cli.OptionsParser;
 import org.rmonitor.job.Preflight;
 import org.rmonitor.resource.Holder;
+import org.rmonitor.log.Escaper;
 import org.rmonitor.resource.HolderFile;
+import org.rmonitor.resource.Liveness;
+import org.rmonitor.resource.LockFile;
+import org.rmonitor.resource.ProcLiveness;
 
 /**
  * {@code rmonitor status}: the running jobs (PID, job, phase, since when, resources) and each
@@ -45,7 +49,6 @@ public final class Status {
     if (!Files.isDirectory(lockDir)) {
       throw new UserError(UserError.CONFIG, "status: lock directory " + lockDir + ": no such directory");
     }
-    Map<Long, String> waiting = blockedOnLocks(lockDir);
     List<Monitor> monitors = monitors(defaults);
     out.println("JOBS");
     if (monitors.isEmpty()) out.println("  none running");
@@ -54,13 +57,14 @@ public final class Status {
       String job = script.getParent().getFileName() + "/" + script.getFileName();
       out.printf(
           "  %-8d %-36s %-22s since %s  %s%n",
-          m.pid(), job, phase(m, waiting), WHEN.format(LocalDateTime.ofInstant(m.launched(), ZoneId.systemDefault())),
+          m.pid(), Escaper.escape(job), phase(m, lockDir), WHEN.format(LocalDateTime.ofInstant(m.launched(), ZoneId.systemDefault())),
           String.join(",", m.options().resources()));
     }
     out.println("RESOURCES in " + lockDir);
     List<Path> files = lockFiles(lockDir);
     if (files.isEmpty()) out.println("  none used yet");
-    for (Path f : files) out.print(describe(f));
+    Liveness liveness = new ProcLiveness();
+    for (Path f : files) out.print(describe(f, liveness));
     return 0;
   }
 
@@ -90,7 +94,7 @@ public final class Status {
   }
 
   /** What the monitor is doing now: running an exit, the target, or waiting for a lock. */
-  private static String phase(Monitor m, Map<Long, String> waiting) {
+  private static String phase(Monitor m, Path lockDir) {
     Optional<ProcessHandle> self = ProcessHandle.of(m.pid());
     if (self.isEmpty()) return "ended";
     for (ProcessHandle child : self.get().children().toList()) {
@@ -106,38 +110,30 @@ public final class Status {
         }
       }
     }
-    String lock = waiting.get(m.pid());
-    if (lock != null) return "waiting for " + lock;
-    return self.get().children().findAny().isPresent() ? "PROCESSING" : "between phases";
+    if (self.get().children().findAny().isPresent()) return "PROCESSING";
+    return lockOpen(m.pid(), lockDir).map(r -> "waiting for " + r).orElse("between phases");
   }
 
   /**
-   * Monitors blocked on a lock file of this directory, from /proc/locks: a "->" line is a
-   * process waiting for a lock, named by the device and inode of the file.
+   * The resource whose lock file a monitor has open. A monitor with no child and a lock file
+   * open is waiting for that lock (it tries it again and again: fcntl's blocking wait cannot be
+   * interrupted by a signal), or in the moment of changing the file.
    */
-  private static Map<Long, String> blockedOnLocks(Path lockDir) {
-    Map<String, String> byInode = new java.util.HashMap<>();
-    for (Path f : lockFiles(lockDir)) {
-      try {
-        Object ino = Files.getAttribute(f, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-        Matcher m = LOCK_FILE.matcher(f.getFileName().toString());
-        if (m.matches()) byInode.put(ino.toString(), m.group(1));
-      } catch (IOException e) {
-        // gone meanwhile
-      }
-    }
-    Map<Long, String> waiting = new java.util.HashMap<>();
-    try {
-      // e.g. "1: -> POSIX  ADVISORY  WRITE 4242 08:01:1234 0 EOF"
-      Pattern p = Pattern.compile("\\d+: -> POSIX\\s+\\S+\\s+WRITE\\s+(\\d+)\\s+[0-9a-f]+:[0-9a-f]+:(\\d+)\\s.*");
-      for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
-        Matcher m = p.matcher(line);
-        if (m.matches() && byInode.containsKey(m.group(2))) waiting.put(Long.parseLong(m.group(1)), byInode.get(m.group(2)));
+  private static Optional<String> lockOpen(long pid, Path lockDir) {
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
+      for (Path fd : fds) {
+        try {
+          Path target = Files.readSymbolicLink(fd);
+          Matcher m = LOCK_FILE.matcher(String.valueOf(target.getFileName()));
+          if (m.matches() && lockDir.toAbsolutePath().equals(target.getParent())) return Optional.of(m.group(1));
+        } catch (IOException e) {
+          // closed meanwhile
+        }
       }
     } catch (IOException e) {
-      // no /proc/locks: phases are still told from the process tree
+      // another user's monitor, or gone
     }
-    return waiting;
+    return Optional.empty();
   }
 
   private static List<Path> lockFiles(Path lockDir) {
@@ -151,26 +147,48 @@ public final class Status {
     return files;
   }
 
-  /** A resource's state, read without its lock: a file being rewritten may read as unclear. */
-  private static String describe(Path f) {
+  /**
+   * A resource's state, read without its lock. The lock directory may be writable by others: the
+   * file gets the jobs' own checks and size cap, and every name in it is escaped before it
+   * reaches the terminal.
+   */
+  private static String describe(Path f, Liveness liveness) {
     Matcher m = LOCK_FILE.matcher(f.getFileName().toString());
     m.matches();
     StringBuilder s = new StringBuilder("  ").append(String.format("%-21s", m.group(1)));
     HolderFile state;
     try {
-      if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) return s + "NOT A REGULAR FILE: refused by jobs\n";
-      state = HolderFile.parse(Files.readString(f, StandardCharsets.UTF_8));
-    } catch (IOException | IllegalArgumentException e) {
-      return s + "unreadable: " + e.getMessage() + "\n";
+      state = LockFile.peek(f);
+    } catch (UserError e) {
+      return s + "REFUSED: " + Escaper.escape(e.getMessage()) + "\n";
+    } catch (IOException e) {
+      return s + "unreadable: " + Escaper.escape(String.valueOf(e.getMessage())) + "\n";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return s + "unread: interrupted\n";
     }
     s.append(state.prepared() ? "prepared" : "not prepared");
+    if (!state.intact()) s.append(" (DAMAGED state: read as prepared)");
+    state.exit().ifPresent(e -> s.append(", ").append(e.phase()).append(" exit of ").append(name(e.by())).append(" in progress"));
     if (state.holders().isEmpty()) return s.append(", no holders\n").toString();
     s.append(", held by:\n");
     for (Holder h : state.holders()) {
-      s.append("      ").append(h).append(" since ").append(h.since());
-      if (!h.alive()) s.append("  STALE: gone without releasing; the next job drops it");
+      s.append("      ").append(name(h)).append(" since ").append(h.since());
+      if (!h.host().isEmpty() && !h.host().equals(liveness.host())) {
+        s.append(" on host ").append(Escaper.escape(h.host())).append("  (not judged from here)");
+      } else if (!liveness.monitorRuns(h)) {
+        List<String> left = liveness.processes(h);
+        s.append(
+            left.isEmpty()
+                ? "  STALE: gone without releasing; the next job drops it"
+                : "  MONITOR GONE; its job runs on: " + Escaper.escape(String.join(", ", left)));
+      }
       s.append('\n');
     }
     return s.toString();
+  }
+
+  private static String name(Holder h) {
+    return Escaper.escape(h.job()) + "[" + h.pid() + "]";
   }
 }

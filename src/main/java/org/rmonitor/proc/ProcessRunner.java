@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Subtask;
 import org.rmonitor.log.Escaper;
@@ -36,13 +37,15 @@ public final class ProcessRunner {
    *
    * @return its exit status, or 128+N when signal N ended it
    */
-  public static int run(List<String> command, Map<String, String> env, Lines lines)
+  public static int run(
+      List<String> command, Map<String, String> env, Starter starter, Consumer<Process> started, Lines lines)
       throws InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectInput(DEV_NULL);
     pb.environment().putAll(env);
     Process process;
     try {
-      process = pb.start();
+      process = starter.start(pb);
+      started.accept(process);
     } catch (IOException e) {
       lines.line(Severity.ERR, "cannot run " + command.getFirst() + ": " + e.getMessage());
       return CANNOT_RUN;
@@ -56,6 +59,11 @@ public final class ProcessRunner {
     } catch (StructuredTaskScope.FailedException e) {
       throw new IllegalStateException("reading the output of " + command.getFirst(), e.getCause());
     }
+  }
+
+  /** Starts a process; the signal relay does it, so that no stop is lost before a child exists. */
+  public interface Starter {
+    Process start(ProcessBuilder pb) throws IOException;
   }
 
   private static Void drain(InputStream in, Severity severity, Lines lines) throws IOException {

@@ -13,13 +13,15 @@ import org.rmonitor.os.Native;
  * signal to every process of the job (its descendants, orphans it reaps included). Whatever has
  * not ended a grace period later gets SIGKILL.
  */
-public final class SignalRelay {
+public final class SignalRelay implements ProcessRunner.Starter {
   private static final List<String> CAUGHT = List.of("TERM", "HUP", "INT");
 
   private final Duration grace;
   private final Consumer<String> log;
   private volatile boolean relaying = true;
   private volatile int received;
+  private volatile boolean any;
+  private boolean graceStarted;
 
   public SignalRelay(Duration grace, Consumer<String> log) {
     this.grace = grace;
@@ -40,7 +42,7 @@ public final class SignalRelay {
   }
 
   /** During POST a signal is logged and not relayed: cleanup must run to its end. */
-  public void relaying(boolean on) {
+  public synchronized void relaying(boolean on) {
     relaying = on;
   }
 
@@ -49,23 +51,53 @@ public final class SignalRelay {
     return received;
   }
 
+  /** Any signal since the monitor began, POST included: it ends every wait. */
+  public boolean anyReceived() {
+    return any;
+  }
+
+  /**
+   * Relays first, logs after: a log destination that stalls must never delay the relay, and the
+   * relay holds no lock that logging needs.
+   */
   private void onSignal(Signal signal) {
+    any = true;
     if (!relaying) {
       log.accept("SIGNAL " + signal.getName() + " received during POST; not relayed");
       return;
     }
-    log.accept("SIGNAL " + signal.getName() + " received; relaying it to the job's processes");
     stop(signal.getNumber());
+    log.accept("SIGNAL " + signal.getName() + " received; relaying it to the job's processes");
+  }
+
+  /**
+   * Starts a child under the same lock as {@link #stop}: a stop that came first is sent to the
+   * child at once, so no signal falls into the gap between a "stopped?" check and the start.
+   */
+  @Override
+  public synchronized Process start(ProcessBuilder pb) throws java.io.IOException {
+    Process p = pb.start();
+    if (relaying && received != 0) {
+      send(List.of(p.toHandle()), received);
+      if (!graceStarted) startGrace();
+    }
+    return p;
   }
 
   /**
    * Stops the job as an operator's signal would: sends {@code sig} to every process of the job,
    * and SIGKILL to those left a grace period later.
    */
-  public void stop(int sig) {
+  public synchronized void stop(int sig) {
+    any = true;
     if (!relaying) return; // POST has begun: nothing of the job is left to stop
     if (received == 0) received = sig;
     send(ProcessHandle.current().descendants().toList(), sig);
+    startGrace();
+  }
+
+  private void startGrace() {
+    graceStarted = true;
     Thread.ofVirtual().name("grace").start(this::killAfterGrace);
   }
 

@@ -1,13 +1,16 @@
 package org.rmonitor.resource;
 
 import java.time.Instant;
-import org.rmonitor.proc.ProcStat;
 
-/** A job that holds a resource: its monitor's PID and start time, since when, and its name. */
-public record Holder(long pid, long startTicks, Instant since, String job) {
-  /** True while that very process (not a later one with its PID) runs. */
-  public boolean alive() {
-    return ProcStat.of(pid).filter(s -> s.running() && s.startTicks() == startTicks).isPresent();
+/**
+ * A job that holds a resource: its monitor's PID and start time (clock ticks since boot), since
+ * when, the host and boot it runs on, and its name. The monitor is its session's leader, so the
+ * PID is also the session id of every process the job started.
+ */
+public record Holder(long pid, long startTicks, Instant since, String host, String boot, String job) {
+  /** The same monitor, whatever else differs. */
+  public boolean is(Holder other) {
+    return pid == other.pid && startTicks == other.startTicks && host.equals(other.host);
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.rmonitor.UserError;
 
 /**
@@ -36,26 +37,64 @@ public final class LockFile implements AutoCloseable {
     return lockDir.resolve("rmonitor." + resource + ".lock");
   }
 
+  /** How often a waiter tries the lock again, at most: also how soon a TERM ends the wait. */
+  static final java.time.Duration POLL_MAX = java.time.Duration.ofMillis(100);
+
   /**
-   * Opens and locks the file, waiting for any other holder of the lock. The lock directory is
-   * often writable by all: a symlink, a non-regular file, or a file owned by someone else in its
-   * place is refused, before and after the open, so a swap in between is caught too.
+   * Opens and locks the file, waiting for any other holder of the lock until {@code stop} says
+   * to give up (then empty). The lock directory is often writable by all: a symlink, a
+   * non-regular file, or a file owned by someone else in its place is refused, before and after
+   * the open, so a swap in between is caught too.
    */
-  public static LockFile acquire(Path lockDir, String resource) throws UserError, IOException {
-    return acquire(pathOf(lockDir, resource));
+  public static Optional<LockFile> acquire(Path lockDir, String resource, BooleanSupplier stop)
+      throws UserError, IOException, InterruptedException {
+    return acquire(pathOf(lockDir, resource), stop);
   }
 
   /** Locks {@code path} if no other process holds it; never waits. */
   public static Optional<LockFile> tryAcquire(Path path) throws UserError, IOException {
-    return open(path, false);
+    FileChannel channel = open(path);
+    try {
+      FileLock lock = channel.tryLock();
+      if (lock != null) return Optional.of(new LockFile(path, channel, lock));
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    channel.close();
+    return Optional.empty();
   }
 
-  /** Locks {@code path}, waiting for any other holder. */
-  public static LockFile acquire(Path path) throws UserError, IOException {
-    return open(path, true).orElseThrow();
+  /**
+   * Locks {@code path}, waiting for any other holder until {@code stop} is true. A waiter blocked
+   * in fcntl(F_SETLKW) cannot be woken by a signal the JVM handles, so the lock is tried again and
+   * again (10 ms at first, then at most {@link #POLL_MAX} apart) on the one channel.
+   */
+  public static Optional<LockFile> acquire(Path path, BooleanSupplier stop)
+      throws UserError, IOException, InterruptedException {
+    FileChannel channel = open(path);
+    try {
+      long pause = 10;
+      while (!stop.getAsBoolean()) {
+        FileLock lock = channel.tryLock();
+        if (lock != null) return Optional.of(new LockFile(path, channel, lock));
+        Thread.sleep(pause); // polling a lock that another process holds: no event to await
+        pause = Math.min(pause * 2, POLL_MAX.toMillis());
+      }
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      channel.close();
+      throw e;
+    }
+    channel.close();
+    return Optional.empty();
   }
 
-  private static Optional<LockFile> open(Path path, boolean wait) throws UserError, IOException {
+  /** Locks {@code path}, waiting as long as it takes. */
+  public static LockFile acquire(Path path) throws UserError, IOException, InterruptedException {
+    return acquire(path, () -> false).orElseThrow();
+  }
+
+  private static FileChannel open(Path path) throws UserError, IOException {
     Map<String, Object> before = null;
     try {
       before = TrustedPath.lstat(path);
@@ -83,12 +122,7 @@ public final class LockFile implements AutoCloseable {
       if (before != null && !(before.get("ino").equals(after.get("ino")) && before.get("dev").equals(after.get("dev")))) {
         throw new UserError(UserError.CONFIG, "lock file " + path + ": replaced while being opened");
       }
-      FileLock lock = wait ? channel.lock() : channel.tryLock();
-      if (lock == null) {
-        channel.close();
-        return Optional.empty();
-      }
-      return Optional.of(new LockFile(path, channel, lock));
+      return channel;
     } catch (UserError | IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -130,15 +164,45 @@ public final class LockFile implements AutoCloseable {
     return path;
   }
 
+  /** The most a lock file may hold: a few hundred holders. A larger one was not written by rmonitor. */
+  static final int MAX_SIZE = 1 << 20;
+
   public HolderFile read() throws UserError, IOException {
+    return parse(path, readBounded(path, channel));
+  }
+
+  /**
+   * Reads the state of {@code path} without its lock, as {@code rmonitor status} does: the same
+   * checks as a job's (no symlink, a regular file of ours, at most {@link #MAX_SIZE}). A reader
+   * may come in the middle of a rewrite, so a torn state is read again a few times first.
+   */
+  public static HolderFile peek(Path path) throws UserError, IOException, InterruptedException {
+    HolderFile state = HolderFile.EMPTY;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Map<String, Object> a = TrustedPath.lstat(path);
+      check(path, a);
+      try (FileChannel ch = FileChannel.open(path, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+        state = parse(path, readBounded(path, ch));
+      }
+      if (state.intact()) return state;
+      Thread.sleep(10); // a writer is between its write and its truncation
+    }
+    return state;
+  }
+
+  private static String readBounded(Path path, FileChannel channel) throws UserError, IOException {
     long size = channel.size();
-    if (size > 1 << 20) {
+    if (size > MAX_SIZE) {
       throw new UserError(UserError.CONFIG, "lock file " + path + ": larger than 1 MiB; refusing it");
     }
     ByteBuffer buf = ByteBuffer.allocate((int) size);
     while (buf.hasRemaining() && channel.read(buf, buf.position()) > 0) {}
+    return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+  }
+
+  private static HolderFile parse(Path path, String text) throws UserError {
     try {
-      return HolderFile.parse(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+      return HolderFile.parse(text);
     } catch (IllegalArgumentException e) {
       throw new UserError(UserError.CONFIG, "lock file " + path + ": " + e.getMessage());
     }
@@ -148,11 +212,16 @@ public final class LockFile implements AutoCloseable {
     write(state.format(resource));
   }
 
-  /** Replaces the file's content; others read it without the lock, so it is one short write. */
+  /**
+   * Replaces the file's content: the new text first, then the truncation to its length, never
+   * the other way round. A crash in between leaves the new state followed by old bytes, which
+   * the state's end line tells apart; truncating first would leave an empty file, "not prepared,
+   * no holders", while holders run.
+   */
   public void write(String text) throws IOException {
     ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-    channel.truncate(0);
     while (buf.hasRemaining()) channel.write(buf, buf.position());
+    channel.truncate(buf.limit());
     channel.force(false);
   }
 

@@ -22,11 +22,21 @@ class ResourceIT extends SandboxTest {
     box.exit("UsbBackup", "echo \"$1\" >> \"$SANDBOX/runs\"; echo \"$1 done\"");
   }
 
-  /** True once /proc/locks shows {@code pid} blocked waiting for a POSIX lock ("->" entries). */
+  /**
+   * True while {@code pid} waits for a resource lock: it has a lock file open and no child (a
+   * waiter tries the lock again and again, so /proc/locks shows no blocked waiter).
+   */
   static boolean waitingForALock(long pid) {
-    try {
-      return Files.readAllLines(Path.of("/proc/locks")).stream()
-          .anyMatch(l -> l.contains("-> POSIX") && l.matches(".*WRITE\\s+" + pid + "\\s.*"));
+    try (var fds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
+      boolean lockOpen = false;
+      for (Path fd : fds) {
+        try {
+          lockOpen |= Files.readSymbolicLink(fd).getFileName().toString().matches("rmonitor\\..*\\.lock");
+        } catch (java.io.IOException e) {
+          // closed meanwhile
+        }
+      }
+      return lockOpen && ProcessHandle.of(pid).map(p -> p.children().findAny().isEmpty()).orElse(false);
     } catch (java.io.IOException e) {
       return false;
     }
@@ -43,7 +53,7 @@ class ResourceIT extends SandboxTest {
   @Test
   void aJobWaitsWhileAnotherProcessHoldsTheLock() throws Exception {
     Path s = box.script("waiter", "UsbBackup", "echo ran");
-    try (LockFile held = LockFile.acquire(box.locks, "UsbBackup")) {
+    try (LockFile held = LockFile.acquire(LockFile.pathOf(box.locks, "UsbBackup"))) {
       box.run(List.of(s.toString()));
       long pid = box.monitors().getFirst();
       await(() -> waitingForALock(pid), "monitor " + pid + " waits for the lock");
@@ -65,8 +75,8 @@ class ResourceIT extends SandboxTest {
         new HolderFile(
                 true,
                 List.of(
-                    new Holder(gone.pid(), ticks, Instant.parse("2026-01-01T04:40:00Z"), "cron.daily/killed"),
-                    new Holder(me, myTicks + 1, Instant.parse("2026-01-01T04:40:01Z"), "cron.daily/reused")))
+                    new Holder(gone.pid(), ticks, Instant.parse("2026-01-01T04:40:00Z"), "", "", "cron.daily/killed"),
+                    new Holder(me, myTicks + 1, Instant.parse("2026-01-01T04:40:01Z"), "", "", "cron.daily/reused")))
             .format("UsbBackup"));
 
     Path s = box.script("adopter", "UsbBackup", "echo ran");
@@ -82,27 +92,45 @@ class ResourceIT extends SandboxTest {
   }
 
   @Test
-  void aMonitorKilledWithSigkillLeavesNothingStuck() throws Exception {
-    Path first = box.script("first", "UsbBackup", "echo holding; while :; do sleep 0.05; done");
+  void aMonitorKilledAloneLeavesItsJobHoldingTheResourceUntilItsProcessesEnd() throws Exception {
+    // Only the monitor is killed: its script runs on in its session, as after the OOM killer.
+    Path first = box.script("first", "UsbBackup", "echo holding; while [ ! -e \"$SANDBOX/gate\" ]; do sleep 0.05; done; echo script-ended >> \"$SANDBOX/runs\"");
     Path second = box.script("second", "UsbBackup", "echo second ran");
     box.run(List.of(first.toString()));
     box.await(l -> l.stream().anyMatch(x -> x.endsWith("holding")));
     long killed = box.monitors().getFirst();
     ProcessHandle monitor = ProcessHandle.of(killed).orElseThrow();
-    List<ProcessHandle> tree = monitor.descendants().toList();
     monitor.destroyForcibly();
-    tree.forEach(ProcessHandle::destroyForcibly);
     monitor.onExit().get(10, TimeUnit.SECONDS);
+    assertThat(ProcStat.session(killed, 0)).as("the script lives on").isNotEmpty();
+
+    box.run(List.of(second.toString()));
+    box.await(l -> l.stream().anyMatch(x -> x.contains("WARNING UsbBackup: POST waits for processes of job(s) whose monitor died: cron.daily/first[" + killed + "]")));
+    assertThat(Files.readAllLines(tmp.resolve("runs"))).as("no POST while the script runs").containsExactly("PREP");
+    Files.createFile(tmp.resolve("gate"));
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    long pid = box.monitors().get(1);
+    assertThat(lines).contains("second[" + pid + "]: second ran", "second[" + pid + "]: POST UsbBackup: POST done");
+    assertThat(Files.readAllLines(tmp.resolve("runs"))).containsExactly("PREP", "script-ended", "POST");
+    assertThat(box.lockFile("UsbBackup")).contains("prepared no").doesNotContain("holder");
+  }
+
+  @Test
+  void aMonitorKilledWithItsWholeJobLeavesNothingStuck() throws Exception {
+    Path first = box.script("first", "UsbBackup", "echo holding; while :; do sleep 0.05; done");
+    Path second = box.script("second", "UsbBackup", "echo second ran");
+    box.run(List.of(first.toString()));
+    box.await(l -> l.stream().anyMatch(x -> x.endsWith("holding")));
+    long killed = box.monitors().getFirst();
+    Sandbox.killSession(killed);
     assertThat(box.lockFile("UsbBackup")).contains("prepared yes", "pid=" + killed);
 
     box.run(List.of(second.toString()));
     List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
     long pid = box.monitors().get(1);
     assertThat(lines)
-        .contains("second[" + pid + "]: WARNING UsbBackup: holder cron.daily/first[" + killed + "] since "
-            + lines.stream().filter(l -> l.contains("holder cron.daily/first")).findFirst().orElseThrow()
-                .replaceAll(".* since (\\S+) .*", "$1")
-            + " is gone without releasing; dropped from " + LockFile.pathOf(box.locks, "UsbBackup"))
+        .anyMatch(l -> l.startsWith("second[" + pid + "]: WARNING UsbBackup: holder cron.daily/first[" + killed + "] since ")
+            && l.endsWith(" is gone without releasing; dropped from " + LockFile.pathOf(box.locks, "UsbBackup")))
         .contains("second[" + pid + "]: second ran", "second[" + pid + "]: POST UsbBackup: POST done");
     assertThat(Files.readAllLines(tmp.resolve("runs"))).containsExactly("PREP", "POST");
     assertThat(box.lockFile("UsbBackup")).contains("prepared no").doesNotContain("holder");

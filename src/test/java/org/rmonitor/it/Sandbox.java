@@ -155,6 +155,24 @@ public final class Sandbox implements AutoCloseable {
     return Files.readString(locks.resolve("rmonitor." + resource + ".lock"));
   }
 
+  /**
+   * SIGKILLs a monitor and every process of its session (what a job's script leaves behind is
+   * no longer the monitor's descendant once the monitor is gone), and waits until they are gone.
+   */
+  public static void killSession(long monitor) {
+    List<ProcessHandle> victims = new ArrayList<>();
+    ProcessHandle.of(monitor).ifPresent(victims::add);
+    for (var p : org.rmonitor.proc.ProcStat.session(monitor, 0)) ProcessHandle.of(p.pid()).ifPresent(victims::add);
+    victims.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle p : victims) {
+      try {
+        p.onExit().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new AssertionError("process " + p.pid() + " of session " + monitor + " still running", e);
+      }
+    }
+  }
+
   @Override
   public void close() {
     List<ProcessHandle> victims = new ArrayList<>();
@@ -163,6 +181,7 @@ public final class Sandbox implements AutoCloseable {
         victims.addAll(p.descendants().toList());
         victims.add(p);
       });
+      for (var p : org.rmonitor.proc.ProcStat.session(pid, 0)) ProcessHandle.of(p.pid()).ifPresent(victims::add);
     }
     synchronized (started) {
       for (Process p : started) {

@@ -23,7 +23,7 @@ class StatusIT extends SandboxTest {
     long ticks = ProcStat.of(gone.pid()).map(ProcStat::startTicks).orElse(1L);
     gone.waitFor(10, TimeUnit.SECONDS);
     Files.writeString(LockFile.pathOf(box.locks, "OldDisk1"),
-        new HolderFile(true, List.of(new Holder(gone.pid(), ticks, Instant.parse("2026-01-01T04:40:00Z"), "cron.daily/killed"))).format("OldDisk1"));
+        new HolderFile(true, List.of(new Holder(gone.pid(), ticks, Instant.parse("2026-01-01T04:40:00Z"), "", "", "cron.daily/killed"))).format("OldDisk1"));
 
     Path processing = box.script("busy", "UsbBackup", "echo ready; while [ ! -e \"$SANDBOX/gate\" ]; do sleep 0.05; done");
     Path preparing = box.script("first", "SlowDiskX", "true");
