@@ -79,7 +79,7 @@ public final class Main {
   private static Options.Defaults defaults(Map<String, String> env) throws UserError {
     int euid = TrustedPath.euid();
     boolean root = euid == 0;
-    Path lock = Path.of("/var/lock");
+    Path lock = root ? Options.Defaults.ROOT_LOCK_DIR : Path.of("/var/lock");
     boolean useLock = root || Files.isWritable(lock);
     // Not root: the fallback file (and locks, if /var/lock is closed) go to a directory only
     // this user can write, never straight into the shared /tmp.

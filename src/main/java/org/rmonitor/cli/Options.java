@@ -22,7 +22,14 @@ public record Options(
     OverlapPolicy overlap) {
 
   /** The defaults that depend on the machine: who we are, where we are installed. */
-  public record Defaults(Path lockDir, Path exitDir, Path fallback) {}
+  public record Defaults(Path lockDir, Path exitDir, Path fallback) {
+    /**
+     * Root's lock directory: one that only root can write, created on first use. In the
+     * world-writable /var/lock any user could plant {@code rmonitor.R.lock} first, and root's
+     * jobs would rightly refuse a file that is not root's: the backup would never run.
+     */
+    public static final Path ROOT_LOCK_DIR = Path.of("/var/lock/rmonitor");
+  }
 
   public static final Path DEFAULT_INTERPRETER = Path.of("/bin/sh");
 }

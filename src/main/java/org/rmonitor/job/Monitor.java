@@ -39,6 +39,13 @@ public final class Monitor {
   /** Runs the job and returns its status, after logging {@code JOB Status}. */
   public int run() throws InterruptedException {
     log.monitor(Severity.INFO, "JOB Begins");
+    try {
+      Preflight.lockDirectory(job.options()); // checked again: it may have changed since launch
+    } catch (UserError e) {
+      log.monitor(Severity.ERR, "ERROR " + e.getMessage());
+      log.monitor(Severity.ERR, "JOB Status " + e.exitCode);
+      return e.exitCode;
+    }
     Optional<LockFile> claim = Optional.empty();
     if (job.options().overlap() != OverlapPolicy.ALLOW) {
       try {

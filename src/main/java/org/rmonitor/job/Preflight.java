@@ -37,7 +37,7 @@ public final class Preflight {
               + " another rmonitor, not run " + script);
     }
 
-    TrustedPath.checkDirectory(o.lockDir(), "lock directory");
+    lockDirectory(o);
     if (!Files.isWritable(o.lockDir())) {
       throw new UserError(UserError.CONFIG, "lock directory " + o.lockDir() + ": not writable");
     }
@@ -55,6 +55,14 @@ public final class Preflight {
           "rmonitor: WARNING log socket " + log.target() + " is not there (is a syslog daemon"
               + " running?); lines go to " + o.fallback() + " until it is");
     }
+  }
+
+  /** Checks (and for root's default, makes) the lock directory: at launch and in the monitor. */
+  public static void lockDirectory(Options o) throws UserError {
+    if (o.lockDir().equals(Options.Defaults.ROOT_LOCK_DIR) && TrustedPath.euid() == 0) {
+      TrustedPath.rootOnlyDirectory(o.lockDir(), "lock directory");
+    }
+    TrustedPath.checkDirectory(o.lockDir(), "lock directory");
   }
 
   private static void requireDirectoryOf(Path file, String what) throws UserError {

@@ -46,6 +46,10 @@ public final class Status {
   private record Monitor(long pid, Instant launched, Options options) {}
 
   public static int run(Path lockDir, Options.Defaults defaults, PrintStream out) throws UserError {
+    if (!Files.exists(lockDir, LinkOption.NOFOLLOW_LINKS) && lockDir.equals(Options.Defaults.ROOT_LOCK_DIR)) {
+      out.println("JOBS\n  none running\nRESOURCES in " + lockDir + "\n  none used yet");
+      return 0;
+    }
     if (!Files.isDirectory(lockDir)) {
       throw new UserError(UserError.CONFIG, "status: lock directory " + lockDir + ": no such directory");
     }

@@ -71,6 +71,30 @@ public final class TrustedPath {
     return dir;
   }
 
+  /**
+   * Makes (or checks) a directory only root can write: owned by root, mode 0755 or stricter, not
+   * a symlink. One that someone else made first, or that others can write, is refused.
+   */
+  public static void rootOnlyDirectory(Path dir, String what) throws UserError {
+    try {
+      Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // checked below
+    } catch (IOException e) {
+      throw new UserError(UserError.CONFIG, what + " " + dir + ": cannot create: " + e.getMessage());
+    }
+    Map<String, Object> a = attributes(dir, what + " " + dir);
+    if ((mode(a) & S_IFMT) != S_IFDIR) {
+      throw new UserError(UserError.CONFIG, what + " " + dir + ": not a directory (a symlink?); refusing it");
+    }
+    if ((Integer) a.get("uid") != 0 || (mode(a) & GROUP_OR_OTHER_WRITE) != 0) {
+      throw new UserError(UserError.CONFIG,
+          what + " " + dir + ": owned by uid " + a.get("uid") + " with mode " + Integer.toOctalString(mode(a) & 07777)
+              + "; only root may write it, so it is refused (remove it, rmonitor makes it anew)");
+    }
+  }
+
   /** Checks every directory from {@code dir} up to /, following symlinks as the kernel would. */
   public static void checkDirectory(Path dir, String what) throws UserError {
     Path real;

@@ -38,4 +38,27 @@ class TrustedPathTest {
     assertThatThrownBy(() -> TrustedPath.checkDirectory(shared, "lock directory"))
         .hasMessage("lock directory " + shared + ": " + shared + " is writable by others (mode 777)");
   }
+
+  @Test
+  void rootsLockDirectoryIsMadeRootOnlyAndOneThatOthersCanWriteOrOwnIsRefused() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(TrustedPath.euid() == 0, "needs root, as cron runs it");
+    Path made = tmp.resolve("rmonitor");
+    TrustedPath.rootOnlyDirectory(made, "lock directory");
+    assertThat(Files.isDirectory(made)).isTrue();
+    assertThat(Files.getPosixFilePermissions(made)).doesNotContain(
+        java.nio.file.attribute.PosixFilePermission.GROUP_WRITE, java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+    TrustedPath.rootOnlyDirectory(made, "lock directory"); // checked again on every use
+
+    Files.setPosixFilePermissions(made, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThatThrownBy(() -> TrustedPath.rootOnlyDirectory(made, "lock directory"))
+        .isInstanceOf(UserError.class).hasMessageContaining("only root may write it");
+
+    Path planted = Files.createDirectory(tmp.resolve("planted"));
+    Files.setAttribute(planted, "unix:uid", 65534); // as `mkdir` by nobody would leave it
+    assertThatThrownBy(() -> TrustedPath.rootOnlyDirectory(planted, "lock directory"))
+        .hasMessageContaining("owned by uid 65534");
+
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), made);
+    assertThatThrownBy(() -> TrustedPath.rootOnlyDirectory(link, "lock directory")).hasMessageContaining("not a directory");
+  }
 }
