@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.rmonitor.log.Destination;
@@ -25,6 +26,8 @@ public record FailureNotice(
     Job job, int status, String host, Optional<String> user, List<String> to, ZonedDateTime date, List<String> whereToLook) {
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+  /** RFC 5322: English names, a numeric zone (RFC 1123's formatter writes the obsolete "GMT"). */
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss xx", Locale.US);
 
   public String subject() {
     return "rmonitor <" + user.map(u -> u + "@").orElse("") + host + "> " + job.path() + ": JOB Status " + status;
@@ -36,7 +39,7 @@ public record FailureNotice(
     m.append("From: ").append(user.orElse("rmonitor")).append(" (rmonitor on ").append(host).append(")\n");
     if (!to.isEmpty()) m.append("To: ").append(String.join(", ", to)).append('\n');
     m.append("Subject: ").append(encoded(subject())).append('\n');
-    m.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(date)).append('\n');
+    m.append("Date: ").append(DATE.format(date)).append('\n');
     m.append("MIME-Version: 1.0\n");
     m.append("Content-Type: text/plain; charset=UTF-8\n");
     m.append("Content-Transfer-Encoding: 8bit\n");
