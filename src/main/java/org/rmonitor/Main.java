@@ -15,15 +15,20 @@ import org.rmonitor.cli.Invocation;
 import org.rmonitor.cli.Options;
 import org.rmonitor.cli.OptionsParser;
 import org.rmonitor.cli.UsageException;
+import org.rmonitor.job.FailureNotice;
 import org.rmonitor.job.Job;
 import org.rmonitor.job.JobLog;
 import org.rmonitor.job.Monitor;
+import org.rmonitor.job.Notifier;
 import org.rmonitor.job.Preflight;
+import org.rmonitor.job.Recipients;
+import org.rmonitor.job.Transcript;
 import org.rmonitor.log.Destination;
 import org.rmonitor.log.Sink;
 import org.rmonitor.log.Sinks;
 import org.rmonitor.ops.Report;
 import org.rmonitor.ops.Status;
+import org.rmonitor.proc.BoundedRun;
 import org.rmonitor.proc.Launcher;
 import org.rmonitor.proc.SignalRelay;
 import org.rmonitor.resource.TrustedPath;
@@ -163,13 +168,16 @@ public final class Main {
     Options o = run.options();
     Job job = Job.of(o, ProcessHandle.current().pid());
     try (Sink sink = Sinks.open(o.log(), o.fallback(), err)) {
-      JobLog log = new JobLog(sink, job, err);
+      Transcript transcript = o.notice().wanted() ? Transcript.bounded() : Transcript.off();
+      JobLog log = new JobLog(sink, job, err, transcript);
       log.launched(launched);
       SignalRelay signals =
           new SignalRelay(o.grace(), line -> log.monitor(org.rmonitor.log.Severity.WARNING, line));
       try {
         signals.install();
-        return new Monitor(job, log, signals).run();
+        int status = new Monitor(job, log, signals).run();
+        notifier(job, log, transcript).after(status);
+        return status;
       } catch (InterruptedException e) {
         log.monitor(org.rmonitor.log.Severity.ERR, "ERROR interrupted");
         return SOFTWARE;
@@ -182,6 +190,25 @@ public final class Main {
       err.println("rmonitor: closing the log: " + e.getMessage());
       return 0;
     }
+  }
+
+  /** The failure notice's real helpers: sendmail and notify under a time bound, who we are, where the log is. */
+  private static Notifier notifier(Job job, JobLog log, Transcript transcript) {
+    Options o = job.options();
+    List<String> passwd;
+    try {
+      passwd = Files.readAllLines(Path.of("/etc/passwd"), StandardCharsets.UTF_8);
+    } catch (IOException | java.io.UncheckedIOException e) {
+      passwd = List.of();
+    }
+    return new Notifier(
+        job,
+        log,
+        transcript,
+        (command, env, input) -> BoundedRun.run(command, env, input, o.notice().timeout()),
+        Sinks.hostname(),
+        Recipients.userName(TrustedPath.euid(), passwd, System.getProperty("user.name")),
+        FailureNotice.whereToLook(job, o.log(), o.fallback(), Files::exists));
   }
 
   static String version() {

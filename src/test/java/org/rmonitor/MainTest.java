@@ -99,6 +99,10 @@ class MainTest {
         "--log udp://:514 UsbBackup SCRIPT | log destination 'udp://:514' must be udp://HOST[:PORT]",
         "--log tcp://h/x UsbBackup SCRIPT | log destination 'tcp://h/x' must be tcp://HOST[:PORT]",
         "--lock-dir lock UsbBackup SCRIPT | --lock-dir 'lock' must be an absolute path",
+        "--mail=weekly UsbBackup SCRIPT | --mail 'weekly' must be on-failure, always or never",
+        "--mail-to=-t UsbBackup SCRIPT | --mail-to: address '-t' in '-t' starts with '-'",
+        "--sendmail=msmtp UsbBackup SCRIPT | --sendmail 'msmtp' must be an absolute path",
+        "--notify=ping.sh UsbBackup SCRIPT | --notify 'ping.sh' must be an absolute path",
       })
   void usageErrorsExit64(String words, String message) throws IOException {
     refused(64, args(words.split(" ")), message);
@@ -202,5 +206,22 @@ class MainTest {
   void aLogFileInAMissingDirectory() throws IOException {
     env.put("RMONITOR_LOG", "file:" + tmp + "/nodir/log");
     refused(78, args("UsbBackup", "SCRIPT"), "log file " + tmp + "/nodir/log: directory " + tmp + "/nodir does not exist");
+  }
+
+  @Test
+  void aSendmailNamedOnPurposeMustBeThere() throws IOException {
+    refused(78, args("--sendmail=" + tmp + "/msmtp", "UsbBackup", "SCRIPT"), "sendmail program " + tmp + "/msmtp: no such file");
+  }
+
+  @Test
+  void aSendmailFromTheEnvironmentMustBeThereToo() throws IOException {
+    env.put("RMONITOR_SENDMAIL", tmp + "/msmtp");
+    refused(78, args("UsbBackup", "SCRIPT"), "sendmail program " + tmp + "/msmtp: no such file");
+  }
+
+  @Test
+  void aNotifyProgramThatCannotBeExecuted() throws IOException {
+    Path text = Files.writeString(tmp.resolve("ping"), "curl https://hc-ping.com/x\n");
+    refused(78, args("--notify=" + text, "UsbBackup", "SCRIPT"), "notify program " + text + ": not executable");
   }
 }

@@ -19,7 +19,8 @@ public record Options(
     Path fallback,
     Duration grace,
     Optional<Duration> timeout,
-    OverlapPolicy overlap) {
+    OverlapPolicy overlap,
+    Notice notice) {
 
   /** The defaults that depend on the machine: who we are, where we are installed. */
   public record Defaults(Path lockDir, Path exitDir, Path fallback) {

@@ -35,6 +35,11 @@ public final class OptionsParser {
     OPTIONS.addOption(Option.builder().longOpt("grace").hasArg().argName("SECONDS").build());
     OPTIONS.addOption(Option.builder().longOpt("timeout").hasArg().argName("TIME").build());
     OPTIONS.addOption(Option.builder().longOpt("overlap").hasArg().argName("POLICY").build());
+    OPTIONS.addOption(Option.builder().longOpt("mail").hasArg().argName("WHEN").build());
+    OPTIONS.addOption(Option.builder().longOpt("mail-to").hasArg().argName("ADDRESSES").build());
+    OPTIONS.addOption(Option.builder().longOpt("sendmail").hasArg().argName("PATH").build());
+    OPTIONS.addOption(Option.builder().longOpt("notify").hasArg().argName("PROGRAM").build());
+    OPTIONS.addOption(Option.builder().longOpt("mail-timeout").hasArg().argName("SECONDS").build());
     OPTIONS.addOption("h", "help", false, "show help");
     OPTIONS.addOption("V", "version", false, "show version");
   }
@@ -113,7 +118,8 @@ public final class OptionsParser {
             path(cl, env, "fallback", "RMONITOR_FALLBACK", defaults.fallback()),
             grace(cl, env),
             timeout(cl, env),
-            overlap(cl, env)));
+            overlap(cl, env),
+            notice(cl, env)));
   }
 
   /** The option's value, else the environment variable's, else null; with where it came from. */
@@ -186,6 +192,40 @@ public final class OptionsParser {
     };
   }
 
+  private static Notice notice(CommandLine cl, Map<String, String> env) throws UsageException {
+    Setting when = setting(cl, env, "mail", "RMONITOR_MAIL");
+    MailPolicy mail =
+        when == null ? MailPolicy.ON_FAILURE
+            : switch (when.value()) {
+              case "on-failure" -> MailPolicy.ON_FAILURE;
+              case "always" -> MailPolicy.ALWAYS;
+              case "never" -> MailPolicy.NEVER;
+              default -> throw new UsageException(
+                  when.source() + " '" + when.value() + "' must be on-failure, always or never");
+            };
+    Setting to = setting(cl, env, "mail-to", "RMONITOR_MAILTO");
+    Optional<List<String>> mailTo = Optional.empty();
+    if (to != null) {
+      try {
+        mailTo = Optional.of(AddressList.parse(to.value()));
+      } catch (UsageException e) {
+        throw new UsageException(to.source() + ": " + e.getMessage());
+      }
+    }
+    Setting seconds = setting(cl, env, "mail-timeout", "RMONITOR_MAIL_TIMEOUT");
+    if (seconds != null && !seconds.value().matches("0*[1-9][0-9]{0,5}")) {
+      throw new UsageException(seconds.source() + " '" + seconds.value() + "' must be whole seconds, like 60");
+    }
+    return new Notice(
+        mail,
+        mailTo,
+        // Cron's own variable: set but empty means "mail nobody", so here empty is not unset.
+        Optional.ofNullable(env.get("MAILTO")),
+        Optional.ofNullable(path(cl, env, "sendmail", "RMONITOR_SENDMAIL", null)),
+        Optional.ofNullable(path(cl, env, "notify", "RMONITOR_NOTIFY", null)),
+        seconds == null ? Notice.DEFAULT_TIMEOUT : Duration.ofSeconds(Long.parseLong(seconds.value())));
+  }
+
   public static final String HELP =
       """
       Usage: rmonitor [OPTIONS] RESOURCE[,RESOURCE...] [INTERPRETER] SCRIPT [ARG...]
@@ -216,12 +256,24 @@ public final class OptionsParser {
                               45m, 6h (RMONITOR_TIMEOUT, none)
             --overlap POLICY  a run of this script is still going: allow, skip this
                               run, or wait for that one (RMONITOR_OVERLAP, allow)
+            --mail WHEN       mail the job's end through sendmail: on-failure, always
+                              or never (RMONITOR_MAIL, on-failure); to MAILTO as cron
+                              does: unset, the job's user; empty, nobody
+            --mail-to ADDRS   comma-separated, instead of MAILTO (RMONITOR_MAILTO)
+            --sendmail PATH   run as PATH -i ADDR... with the message on stdin
+                              (RMONITOR_SENDMAIL, /usr/sbin/sendmail)
+            --notify PROGRAM  run after every job, given RMONITOR_STATUS and the
+                              message on stdin (RMONITOR_NOTIFY, none)
+            --mail-timeout SECONDS
+                              sendmail or PROGRAM is killed after this
+                              (RMONITOR_MAIL_TIMEOUT, 60)
         -h, --help            this help
         -V, --version         the version
 
       Exit status: 0 launched; 64 usage error; 66 script or interpreter unusable;
       69 no Java 25 found; 71 the monitor could not be started;
-      78 configuration (lock dir, exit program, log destination) missing or unsafe.
+      78 configuration (lock dir, exit program, log destination, --sendmail,
+      --notify) missing or unsafe.
       See rmonitor(1).
       """;
 }

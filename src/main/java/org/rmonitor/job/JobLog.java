@@ -19,28 +19,40 @@ public final class JobLog {
   private final Job job;
   private final boolean longName;
   private final PrintStream lastResort;
+  private final Transcript transcript;
 
   public JobLog(Sink sink, Job job, PrintStream lastResort) {
+    this(sink, job, lastResort, Transcript.off());
+  }
+
+  /** Also keeps the job's last lines in {@code transcript}, for its failure notice. */
+  public JobLog(Sink sink, Job job, PrintStream lastResort, Transcript transcript) {
     this.sink = sink;
     this.job = job;
     this.longName = job.options().longName();
     this.lastResort = lastResort;
+    this.transcript = transcript;
   }
 
   /** The launcher's line, sent on its behalf with the time it was launched. */
   public void launched(Instant at) {
     send(new LogRecord(at, Severity.INFO, job.base(), "JOB " + job.ident() + " Launched"));
+    transcript.lifecycle(at, "JOB " + job.ident() + " Launched");
   }
 
   public void monitor(Severity severity, String message) {
+    Instant now = Instant.now();
+    transcript.lifecycle(now, message);
     send(
         longName
-            ? new LogRecord(Instant.now(), severity, LONG_IDENT, job.ident() + ": " + message)
-            : new LogRecord(Instant.now(), severity, job.ident(), message));
+            ? new LogRecord(now, severity, LONG_IDENT, job.ident() + ": " + message)
+            : new LogRecord(now, severity, job.ident(), message));
   }
 
   public void target(Severity severity, String text) {
-    send(new LogRecord(Instant.now(), severity, job.ident(), text));
+    Instant now = Instant.now();
+    transcript.target(severity == Severity.ERR, now, text);
+    send(new LogRecord(now, severity, job.ident(), text));
   }
 
   private void send(LogRecord record) {

@@ -47,6 +47,11 @@ public final class Preflight {
       TrustedPath.checkProgram(o.exitDir().resolve(r + ".exit"), "exit program for resource " + r + ":");
     }
 
+    // A mailer or notify program named on purpose must be there; the default sendmail may be
+    // missing (most machines have no mail server), which is a WARNING when a mail is due.
+    if (o.notice().sendmail().isPresent()) TrustedPath.checkProgram(o.notice().sendmail().get(), "sendmail program");
+    if (o.notice().notifyProgram().isPresent()) TrustedPath.checkProgram(o.notice().notifyProgram().get(), "notify program");
+
     requireDirectoryOf(o.fallback(), "fallback file");
     Destination log = o.log();
     if (log.kind() == Destination.Kind.FILE) requireDirectoryOf(Path.of(log.target()), "log file");

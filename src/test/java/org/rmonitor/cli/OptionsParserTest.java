@@ -115,4 +115,82 @@ class OptionsParserTest {
     assertThatThrownBy(() -> parse("--overlap=never UsbBackup", "/etc/cron.daily/job"))
         .hasMessage("--overlap 'never' must be allow, skip or wait");
   }
+
+  @Test
+  void theNoticeDefaultsAreCronsFailureMailThroughUsrSbinSendmail() throws Exception {
+    Notice n = parse("UsbBackup", "/etc/cron.daily/job").notice();
+    assertThat(n.mail()).isEqualTo(MailPolicy.ON_FAILURE);
+    assertThat(n.mailTo()).isEmpty();
+    assertThat(n.cronMailto()).as("MAILTO unset").isEmpty();
+    assertThat(n.sendmail()).as("the default is not given on purpose").isEmpty();
+    assertThat(n.sendmailProgram()).isEqualTo(Path.of("/usr/sbin/sendmail"));
+    assertThat(n.notifyProgram()).isEmpty();
+    assertThat(n.timeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(n.wanted()).isTrue();
+  }
+
+  @Test
+  void anEmptyMailtoIsKeptApartFromAnUnsetOne() throws Exception {
+    env.put("MAILTO", "");
+    assertThat(parse("UsbBackup", "/etc/cron.daily/job").notice().cronMailto()).contains("");
+    env.put("MAILTO", "ops@example.org,root");
+    assertThat(parse("UsbBackup", "/etc/cron.daily/job").notice().cronMailto()).contains("ops@example.org,root");
+  }
+
+  @Test
+  void noticeOptionsAndTheirVariables() throws Exception {
+    Notice o =
+        parse("--mail=always --mail-to a@example.org,b --sendmail=/usr/bin/msmtp --notify /usr/local/bin/ping --mail-timeout=5 UsbBackup",
+                "/etc/cron.daily/job")
+            .notice();
+    assertThat(o.mail()).isEqualTo(MailPolicy.ALWAYS);
+    assertThat(o.mailTo()).contains(List.of("a@example.org", "b"));
+    assertThat(o.sendmail()).contains(Path.of("/usr/bin/msmtp"));
+    assertThat(o.notifyProgram()).contains(Path.of("/usr/local/bin/ping"));
+    assertThat(o.timeout()).isEqualTo(Duration.ofSeconds(5));
+
+    env.put("RMONITOR_MAIL", "never");
+    env.put("RMONITOR_MAILTO", "ops@example.org, root");
+    env.put("RMONITOR_SENDMAIL", "/usr/sbin/exim4");
+    env.put("RMONITOR_NOTIFY", "/bin/true");
+    env.put("RMONITOR_MAIL_TIMEOUT", "120");
+    Notice e = parse("UsbBackup", "/etc/cron.daily/job").notice();
+    assertThat(e.mail()).isEqualTo(MailPolicy.NEVER);
+    assertThat(e.mailTo()).contains(List.of("ops@example.org", "root"));
+    assertThat(e.sendmail()).contains(Path.of("/usr/sbin/exim4"));
+    assertThat(e.notifyProgram()).contains(Path.of("/bin/true"));
+    assertThat(e.timeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(e.wanted()).as("never mails, but notifies").isTrue();
+    env.remove("RMONITOR_NOTIFY");
+    assertThat(parse("UsbBackup", "/etc/cron.daily/job").notice().wanted()).isFalse();
+  }
+
+  @Test
+  void badNoticeSettingsAreNamed() {
+    assertThatThrownBy(() -> parse("--mail=sometimes UsbBackup", "/etc/cron.daily/job"))
+        .hasMessage("--mail 'sometimes' must be on-failure, always or never");
+    assertThatThrownBy(() -> parse("--mail-to=-oQ/tmp UsbBackup", "/etc/cron.daily/job"))
+        .hasMessage("--mail-to: address '-oQ/tmp' in '-oQ/tmp' starts with '-': sendmail would read it as an option");
+    assertThatThrownBy(() -> parse("--mail-to=, UsbBackup", "/etc/cron.daily/job"))
+        .hasMessage("--mail-to: ',' names no mail address");
+    assertThatThrownBy(() -> parse("--sendmail=sendmail UsbBackup", "/etc/cron.daily/job"))
+        .hasMessage("--sendmail 'sendmail' must be an absolute path");
+    assertThatThrownBy(() -> parse("--mail-timeout=0 UsbBackup", "/etc/cron.daily/job"))
+        .hasMessage("--mail-timeout '0' must be whole seconds, like 60");
+    env.put("RMONITOR_NOTIFY", "notify.sh");
+    assertThatThrownBy(() -> parse("UsbBackup", "/etc/cron.daily/job"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("RMONITOR_NOTIFY 'notify.sh' must be an absolute path");
+  }
+
+  @Test
+  void anAddressListIsCommaSeparatedWithNoOptionsOrHeadersSmuggledIn() throws Exception {
+    assertThat(AddressList.parse("root")).containsExactly("root");
+    assertThat(AddressList.parse(" a@example.org , b@example.org,")).containsExactly("a@example.org", "b@example.org");
+    assertThatThrownBy(() -> AddressList.parse("root,-t")).hasMessageContaining("'-t'").hasMessageContaining("option");
+    assertThatThrownBy(() -> AddressList.parse("root\nBcc: x@example.org"))
+        .hasMessage("address 'root?Bcc: x@example.org' holds a blank or a control character");
+    assertThatThrownBy(() -> AddressList.parse("John Doe <j@example.org>")).hasMessageContaining("blank");
+    assertThatThrownBy(() -> AddressList.parse("  ")).hasMessage("'  ' names no mail address");
+  }
 }

@@ -58,6 +58,8 @@ public final class Sandbox implements AutoCloseable {
     env.put("RMONITOR_LOG", "unix:" + syslog.socket());
     env.put("RMONITOR_FALLBACK", fallback.toString());
     env.put("SANDBOX", dir.toString());
+    // A failing job would mail root through the machine's sendmail, if it has one; MailIT turns it on.
+    env.put("RMONITOR_MAIL", "never");
     return env;
   }
 
@@ -85,11 +87,16 @@ public final class Sandbox implements AutoCloseable {
     return run(command, Map.of());
   }
 
+  /** With {@code extraEnv} added to {@link #env}; a variable mapped to null is removed. */
   public Result run(List<String> command, Map<String, String> extraEnv)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().putAll(env());
-    pb.environment().putAll(extraEnv);
+    // A null value removes the variable: MAILTO unset is not MAILTO="".
+    extraEnv.forEach((k, v) -> {
+      if (v == null) pb.environment().remove(k);
+      else pb.environment().put(k, v);
+    });
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");

@@ -17,7 +17,8 @@ class JobTest {
   static Job job(Path script) {
     return Job.of(
         new Options(false, List.of("UsbBackup"), Path.of("/bin/sh"), script, List.of(), script, script,
-            Destination.parse("stderr"), script, Duration.ZERO, java.util.Optional.empty(), OverlapPolicy.ALLOW),
+            Destination.parse("stderr"), script, Duration.ZERO, java.util.Optional.empty(), OverlapPolicy.ALLOW,
+            org.rmonitor.cli.Notice.cron(java.util.Optional.empty())),
         10200);
   }
 
