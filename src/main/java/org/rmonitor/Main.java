@@ -44,6 +44,8 @@ public final class Main {
   static final int OS_ERROR = 71;
   /** EX_SOFTWARE: a bug in rmonitor. */
   static final int SOFTWARE = 70;
+  /** How long the launcher waits for the monitor to catch signals (a loaded machine is slow). */
+  static final java.time.Duration MONITOR_START = java.time.Duration.ofSeconds(10);
 
   private Main() {}
 
@@ -118,14 +120,25 @@ public final class Main {
   private static int launch(Options o, String[] args, PrintStream err) throws UserError {
     Preflight.check(o, err);
     Job job = Job.of(o, 0);
-    long pid;
+    Launcher.Started started;
     try {
-      pid = Launcher.detach(monitorCommand(args), o.log().kind() == Destination.Kind.STDERR);
+      started = Launcher.detach(
+          monitorCommand(args), o.log().kind() == Destination.Kind.STDERR, o.fallback(), MONITOR_START);
     } catch (IOException e) {
       err.println("rmonitor: cannot start the monitor for " + o.script() + ": " + e.getMessage());
       return OS_ERROR;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    }
+    long pid = started.pid();
+    if (started.failure() != null) {
+      // Said on stderr (cron's mail) and logged: the monitor that would have logged it never ran.
+      String line = "JOB " + job.name() + "[" + pid + "] NOT LAUNCHED: the monitor " + started.failure()
+          + "; its JVM's own words are in " + o.fallback();
+      err.println("rmonitor: " + job.base() + ": " + line);
+      try (Sink sink = Sinks.open(o.log(), o.fallback(), err)) {
+        sink.send(new org.rmonitor.log.LogRecord(Instant.now(), org.rmonitor.log.Severity.ERR, job.base(), line));
+      } catch (IOException e) {
+        err.println("rmonitor: could not log that: " + e.getMessage());
+      }
       return OS_ERROR;
     }
     // The syslog copy of this line is sent by the monitor, so the launcher needs no native call.
@@ -162,6 +175,13 @@ public final class Main {
 
   private static int monitor(String[] args, Map<String, String> env, PrintStream err)
       throws UserError {
+    // The first act: catch TERM, HUP and INT, then tell the launcher, which says "Launched" only
+    // now. A signal from here on is acted on once the log is open, never a silent death.
+    SignalRelay signals = new SignalRelay();
+    System.out.print(Launcher.UP + "\n");
+    // Nobody read it (the launcher was killed, or gave up on us): the job was never announced,
+    // so it must not run either.
+    if (System.out.checkError()) return OS_ERROR;
     Instant launched = Instant.ofEpochMilli(Long.parseLong(args[0].substring(MONITOR_FLAG.length())));
     List<String> rest = Arrays.asList(args).subList(1, args.length);
     if (!(parse(rest, env) instanceof Invocation.Run run)) return SOFTWARE;
@@ -171,10 +191,9 @@ public final class Main {
       Transcript transcript = o.notice().wanted() ? Transcript.bounded() : Transcript.off();
       JobLog log = new JobLog(sink, job, err, transcript);
       log.launched(launched);
-      SignalRelay signals =
-          new SignalRelay(o.grace(), line -> log.monitor(org.rmonitor.log.Severity.WARNING, line));
       try {
-        signals.install();
+        signals.undoIgnored();
+        stdoutToDevNull(log);
         int status = new Monitor(job, log, signals).run();
         notifier(job, log, transcript).after(status);
         return status;
@@ -209,6 +228,14 @@ public final class Main {
         Sinks.hostname(),
         Recipients.userName(TrustedPath.euid(), passwd, System.getProperty("user.name")),
         FailureNotice.whereToLook(job, o.log(), o.fallback(), Files::exists));
+  }
+
+  private static void stdoutToDevNull(JobLog log) {
+    try {
+      org.rmonitor.os.Native.stdoutToDevNull();
+    } catch (org.rmonitor.os.Native.ErrnoException e) {
+      log.monitor(org.rmonitor.log.Severity.WARNING, "WARNING stdout stays the launcher's pipe: " + e.getMessage());
+    }
   }
 
   static String version() {

@@ -39,6 +39,7 @@ public final class Monitor {
   /** Runs the job and returns its status, after logging {@code JOB Status}. */
   public int run() throws InterruptedException {
     log.monitor(Severity.INFO, "JOB Begins");
+    signals.logTo(job.options().grace(), this::warn); // a signal that came earlier is told now
     try {
       Preflight.lockDirectory(job.options()); // checked again: it may have changed since launch
     } catch (UserError e) {

@@ -38,6 +38,7 @@ public final class Native {
   public static final int MSG_NOSIGNAL = 0x4000;
   private static final int SOCK_CLOEXEC = 02000000;
   private static final int O_CLOEXEC = 02000000;
+  private static final int O_WRONLY = 1;
   private static final int SOL_SOCKET = 1;
   private static final int SO_SNDTIMEO = 21;
   private static final int PR_SET_CHILD_SUBREAPER = 36;
@@ -58,6 +59,8 @@ public final class Native {
   private static final MethodHandle SETSOCKOPT =
       link("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
   private static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(INT, INT));
+  private static final MethodHandle OPEN = link("open", FunctionDescriptor.of(INT, PTR, INT));
+  private static final MethodHandle DUP2 = link("dup2", FunctionDescriptor.of(INT, INT, INT));
   private static final MethodHandle PIPE2 = link("pipe2", FunctionDescriptor.of(INT, PTR, INT));
   private static final MethodHandle KILL = link("kill", FunctionDescriptor.of(INT, INT, INT));
   private static final MethodHandle WAITPID = link("waitpid", FunctionDescriptor.of(INT, INT, PTR, INT));
@@ -191,6 +194,22 @@ public final class Native {
       throw e;
     } catch (Throwable t) {
       throw new IllegalStateException("close: " + t, t);
+    }
+  }
+
+  /**
+   * Points standard output at /dev/null. The monitor's stdout is the pipe on which it told the
+   * launcher it was up; holding it open afterwards would only keep a dead pipe around.
+   */
+  public static void stdoutToDevNull() throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment path = arena.allocateFrom("/dev/null");
+      int fd = (int) call("open(/dev/null)", s -> (int) OPEN.invokeExact(s, path, O_WRONLY | O_CLOEXEC));
+      try {
+        call("dup2", s -> (int) DUP2.invokeExact(s, fd, 1));
+      } finally {
+        close(fd);
+      }
     }
   }
 

@@ -5,42 +5,65 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Starts the monitor detached: in a new session, stdin from /dev/null, stdout and stderr not
- * connected to the caller, since cron waits until every holder of its pipe has closed it. A short
- * {@code sh} in between starts it in the background and prints its PID: were the monitor the
- * launcher's own child, the JVM would wait for its reaper thread before exiting, some 300 ms that
- * run-parts would wait too.
+ * Starts the monitor detached: in a new session (setsid), stdin from /dev/null, stderr into the
+ * fallback file (what a JVM that refuses to start says must land where an administrator looks),
+ * and nothing of the caller's: cron waits until every holder of its pipe has closed it. Its
+ * stdout is a pipe to the launcher, on which it says "up" once it catches signals. The pipe must
+ * come from the launcher's own child: the JDK closes a child's output stream as soon as that
+ * child exits, so through a short-lived sh in between the "up" would be lost.
  */
 public final class Launcher {
-  private static final String DETACH = "setsid \"$@\" </dev/null >/dev/null 2>&1 & echo $!";
-  /** For {@code --log stderr}: the monitor writes to the caller's stderr, which then waits for it. */
-  private static final String DETACH_KEEP_STDERR = "setsid \"$@\" </dev/null >/dev/null & echo $!";
+  /** What the monitor writes on its stdout once it catches signals. */
+  public static final String UP = "up";
+
+  /** The monitor started, or did not: {@code failure} says why. */
+  public record Started(long pid, String failure) {}
 
   private Launcher() {}
 
-  /** Starts {@code command} detached and returns its PID, which is the monitor's. */
-  public static long detach(List<String> command, boolean keepStderr)
-      throws IOException, InterruptedException {
-    List<String> sh =
-        new ArrayList<>(List.of("/bin/sh", "-c", keepStderr ? DETACH_KEEP_STDERR : DETACH, "sh"));
-    sh.addAll(command);
+  /**
+   * Starts {@code command} detached and waits, at most {@code bound}, until it says it is up:
+   * only then may the launcher print "Launched", since a TERM sent before the monitor catches
+   * signals would kill it silently. A monitor that has not come up by then is killed. With
+   * {@code keepStderr} (for {@code --log stderr}) it writes to the caller's stderr instead.
+   */
+  public static Started detach(List<String> command, boolean keepStderr, Path stderrFile, Duration bound)
+      throws IOException {
+    List<String> setsid = new ArrayList<>(List.of("setsid"));
+    setsid.addAll(command);
     Process p =
-        new ProcessBuilder(sh)
+        new ProcessBuilder(setsid)
             .redirectInput(new File("/dev/null"))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(keepStderr ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.appendTo(stderrFile.toFile()))
             .start();
-    String pid;
-    try (var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-      pid = out.readLine();
+    AtomicBoolean up = new AtomicBoolean();
+    AtomicBoolean late = new AtomicBoolean();
+    // A platform thread: the launcher must not pay for the virtual-thread scheduler's start.
+    Thread.ofPlatform().daemon().start(() -> {
+      try {
+        Thread.sleep(bound); // the bound itself, not synchronisation
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (!up.get() && late.compareAndSet(false, true)) p.destroyForcibly();
+    });
+    List<String> said = new ArrayList<>();
+    try (var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = out.readLine()) != null; ) {
+        if (line.equals(UP) && up.compareAndSet(false, true) && !late.get()) return new Started(p.pid(), null);
+        if (said.size() < 5) said.add(line);
+      }
     }
-    int status = p.waitFor();
-    if (status != 0 || pid == null || !pid.matches("[0-9]+")) {
-      throw new IOException("could not start the monitor (sh exited " + status + ")");
-    }
-    return Long.parseLong(pid);
+    String why = late.get()
+        ? "did not come up within " + bound.toSeconds() + " s and was killed"
+        : "ended at start";
+    return new Started(p.pid(), why + (said.isEmpty() ? "" : " (it said: " + String.join(" / ", said) + ")"));
   }
 }

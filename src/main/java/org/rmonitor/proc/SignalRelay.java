@@ -16,28 +16,62 @@ import org.rmonitor.os.Native;
 public final class SignalRelay implements ProcessRunner.Starter {
   private static final List<String> CAUGHT = List.of("TERM", "HUP", "INT");
 
-  private final Duration grace;
-  private final Consumer<String> log;
+  private volatile Duration grace = Duration.ofSeconds(30);
+  private Consumer<String> log; // null until the log is open: lines wait in pending
+  private final List<String> pending = new java.util.ArrayList<>();
+  private final List<Signal> ignored = new java.util.ArrayList<>();
   private volatile boolean relaying = true;
   private volatile int received;
   private volatile boolean any;
   private boolean graceStarted;
 
-  public SignalRelay(Duration grace, Consumer<String> log) {
-    this.grace = grace;
-    this.log = log;
-  }
-
-  /** Catches the signals; before that, undoes an inherited SIG_IGN that would hide them. */
-  public void install() {
+  /**
+   * Catches the signals at once, the monitor's first act: a TERM that comes before the log is
+   * open is kept and acted on, never the JVM's silent default death. No native call yet (the
+   * first costs tens of milliseconds): a signal ignored when the JVM started is caught later, by
+   * {@link #undoIgnored}.
+   */
+  public SignalRelay() {
     for (String name : CAUGHT) {
       Signal signal = new Signal(name);
+      if (Signal.handle(signal, this::onSignal) == sun.misc.SignalHandler.SIG_IGN) ignored.add(signal);
+    }
+  }
+
+  /** From now on lines go to {@code log}, those of signals that came before it first. */
+  public void logTo(Duration grace, Consumer<String> log) {
+    this.grace = grace;
+    List<String> early;
+    synchronized (pending) {
+      this.log = log;
+      early = List.copyOf(pending);
+      pending.clear();
+    }
+    early.forEach(log);
+  }
+
+  private void say(String line) {
+    Consumer<String> to;
+    synchronized (pending) {
+      to = log;
+      if (to == null) pending.add(line);
+    }
+    if (to != null) to.accept(line);
+  }
+
+  /**
+   * A signal ignored when the JVM started stays ignored (dash starts background jobs with SIGINT
+   * ignored, nohup ignores SIGHUP), and {@code Signal.handle} then silently installs nothing: its
+   * default action is restored and the handler installed again.
+   */
+  public void undoIgnored() {
+    for (Signal signal : ignored) {
       try {
         Native.defaultAction(signal.getNumber());
+        Signal.handle(signal, this::onSignal);
       } catch (Native.ErrnoException e) {
-        log.accept("WARNING SIG" + name + " may stay ignored: " + e.getMessage());
+        say("WARNING SIG" + signal.getName() + " stays ignored: " + e.getMessage());
       }
-      Signal.handle(signal, this::onSignal);
     }
   }
 
@@ -63,11 +97,11 @@ public final class SignalRelay implements ProcessRunner.Starter {
   private void onSignal(Signal signal) {
     any = true;
     if (!relaying) {
-      log.accept("SIGNAL " + signal.getName() + " received during POST; not relayed");
+      say("SIGNAL " + signal.getName() + " received during POST; not relayed");
       return;
     }
     stop(signal.getNumber());
-    log.accept("SIGNAL " + signal.getName() + " received; relaying it to the job's processes");
+    say("SIGNAL " + signal.getName() + " received; relaying it to the job's processes");
   }
 
   /**
@@ -111,7 +145,7 @@ public final class SignalRelay implements ProcessRunner.Starter {
     if (!relaying) return;
     List<ProcessHandle> left = ProcessHandle.current().descendants().toList();
     if (left.isEmpty()) return;
-    log.accept(
+    say(
         "SIGNAL KILL sent to " + left.size() + " process(es) still running " + grace.toSeconds()
             + " s after the relayed signal: "
             + String.join(", ", left.stream().map(Orphans::describe).toList()));

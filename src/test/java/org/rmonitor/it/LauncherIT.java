@@ -45,9 +45,12 @@ class LauncherIT extends SandboxTest {
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     assertThat(f[3]).as("session id").isEqualTo(Long.toString(pid));
     assertThat(f[2]).as("process group").isEqualTo(Long.toString(pid));
-    for (int fd = 0; fd <= 2; fd++) {
+    // stdin and stdout (after the monitor said "up" on it) are /dev/null; stderr is the
+    // fallback file, where a JVM that cannot start leaves its words.
+    for (int fd = 0; fd <= 1; fd++) {
       assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd))).isEqualTo(Path.of("/dev/null"));
     }
+    assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/2"))).isEqualTo(box.fallback);
     Files.createFile(tmp.resolve("gate"));
     box.awaitJobsEnded(1);
   }
