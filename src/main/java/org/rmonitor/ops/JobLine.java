@@ -14,9 +14,20 @@ record JobLine(SyslogLine line, RunKey key, String message, Event event, boolean
   enum Event { LAUNCHED, JOB_BEGINS, PROCESSING_BEGINS, PROCESSING_STATUS, JOB_STATUS, EXIT, NONE }
 
   /** A run is known by its host and its tag, JOB[PID]: PIDs repeat across a fleet. */
-  record RunKey(String host, String job) {}
+  record RunKey(String host, String job) {
+    // Written out: a record's own are linked through method handles, slow in the C1-only JIT
+    // the wrapper chooses for quick starts, and this key is looked up for every line.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RunKey k && k.job.equals(job) && k.host.equals(host);
+    }
 
-  private static final Pattern JOB = Pattern.compile("[^\\s\\[\\]]+\\[\\d+\\]");
+    @Override
+    public int hashCode() {
+      return 31 * host.hashCode() + job.hashCode();
+    }
+  }
+
   private static final Pattern LAUNCHED = Pattern.compile("JOB ([^\\s\\[\\]]+\\[\\d+\\]) Launched");
   private static final Pattern LONG = Pattern.compile("([^\\s\\[\\]]+\\[\\d+\\]): (.*)");
   private static final Pattern STATUS = Pattern.compile("-?\\d+");
@@ -34,10 +45,25 @@ record JobLine(SyslogLine line, RunKey key, String message, Event event, boolean
       if (!m.matches()) return null;
       return new JobLine(l, new RunKey(l.host(), m.group(1)), m.group(2), event(m.group(2)), true);
     }
-    if (l.tag().endsWith("]") && JOB.matcher(l.tag()).matches()) {
+    if (isJob(l.tag())) {
       return new JobLine(l, new RunKey(l.host(), l.tag()), msg, event(msg), false);
     }
     return null;
+  }
+
+  /** NAME[PID], as [^\\s\\[\\]]+\\[\\d+\\] would match: every line of a collector's file asks. */
+  static boolean isJob(String tag) {
+    int open = tag.indexOf('[');
+    if (open < 1 || tag.length() < open + 3 || tag.charAt(tag.length() - 1) != ']') return false;
+    for (int i = 0; i < open; i++) {
+      char c = tag.charAt(i);
+      if (c == ']' || Character.isWhitespace(c)) return false;
+    }
+    for (int i = open + 1; i < tag.length() - 1; i++) {
+      char c = tag.charAt(i);
+      if (c < '0' || c > '9') return false;
+    }
+    return true;
   }
 
   private static Event event(String m) {

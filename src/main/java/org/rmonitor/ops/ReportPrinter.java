@@ -1,10 +1,7 @@
 package org.rmonitor.ops;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +24,7 @@ final class ReportPrinter {
   static final int MAX_LISTED = 1000;
 
   private final PrintStream stdout;
-  private final Writer out;
+  private final StringBuilder out = new StringBuilder();
   private String host;
   private final Map<String, List<String>> unfinished = new TreeMap<>();
   private int listed;
@@ -35,19 +32,18 @@ final class ReportPrinter {
 
   ReportPrinter(PrintStream stdout) {
     this.stdout = stdout;
-    this.out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
   }
 
   void print(Run run) throws IOException {
     if (!run.key.host().equals(host)) {
       host = run.key.host();
-      out.write("HOST " + name(host) + "\n");
+      out.append("HOST " + name(host) + "\n");
     }
-    out.write("JOB " + run.job() + " launched " + run.launchedLine() + "\n");
-    for (String l : run.head()) out.write(l + "\n");
-    if (run.leftOut() > 0) out.write("... " + run.leftOut() + " lines left out ...\n");
-    for (String l : run.tail()) out.write(l + "\n");
-    out.write("  " + run.summary() + "\n\n");
+    out.append("JOB " + run.job() + " launched " + run.launchedLine() + "\n");
+    for (String l : run.head()) out.append(l).append('\n');
+    if (run.leftOut() > 0) out.append("... " + run.leftOut() + " lines left out ...\n");
+    for (String l : run.tail()) out.append(l).append('\n');
+    out.append("  " + run.summary() + "\n\n");
     // Someone may be watching (tail -f | rmonitor report): a run goes out whole, as it ends.
     flush();
     if (!run.finished()) remember(run);
@@ -66,18 +62,21 @@ final class ReportPrinter {
   /** The end: the runs without JOB Status, each on its own host. */
   void finish() throws IOException {
     if (!unfinished.isEmpty()) {
-      out.write("Jobs that never logged JOB Status (still running, or the monitor died):\n");
+      out.append("Jobs that never logged JOB Status (still running, or the monitor died):\n");
       for (var e : unfinished.entrySet()) {
-        for (String run : e.getValue()) out.write("  " + name(e.getKey()) + ": " + run + "\n");
+        for (String run : e.getValue()) out.append("  " + name(e.getKey()) + ": " + run + "\n");
       }
-      if (notListed > 0) out.write("  ... and " + notListed + " more, shown above\n");
+      if (notListed > 0) out.append("  ... and " + notListed + " more, shown above\n");
     }
     flush();
   }
 
   /** A PrintStream keeps its errors to itself: without asking, a closed pipe would read on to the end. */
   private void flush() throws IOException {
-    out.flush();
+    // Encoded whole: String.getBytes is the fast way for the ASCII that syslog files mostly are.
+    stdout.write(out.toString().getBytes(StandardCharsets.UTF_8));
+    out.setLength(0);
+    stdout.flush();
     if (stdout.checkError()) throw new IOException("cannot write the report (standard output closed or full)");
   }
 

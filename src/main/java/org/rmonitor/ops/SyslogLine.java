@@ -56,7 +56,8 @@ record SyslogLine(String raw, String stamp, String host, String tag, String mess
     } else {
       host = first;
       tag = c.word();
-      if (FACILITY_LEVEL.matcher(tag).matches()) tag = c.word();
+      // A tag mostly ends with its colon, a FACILITY.LEVEL never: most lines skip the pattern.
+      if (!tag.endsWith(":") && FACILITY_LEVEL.matcher(tag).matches()) tag = c.word();
     }
     if (tag.isEmpty()) return null;
     if (tag.endsWith(":")) tag = tag.substring(0, tag.length() - 1);
@@ -67,7 +68,6 @@ record SyslogLine(String raw, String stamp, String host, String tag, String mess
   private static int stampLength(String raw) {
     // "Mar  9 04:40:03 ": the traditional stamp, fixed width, the day padded with a blank.
     if (raw.length() > 16
-        && MONTHS.contains(raw.substring(0, 3))
         && raw.charAt(3) == ' '
         && (raw.charAt(4) == ' ' || isDigit(raw.charAt(4)))
         && isDigit(raw.charAt(5))
@@ -75,7 +75,8 @@ record SyslogLine(String raw, String stamp, String host, String tag, String mess
         && isDigit(raw.charAt(7)) && isDigit(raw.charAt(8)) && raw.charAt(9) == ':'
         && isDigit(raw.charAt(10)) && isDigit(raw.charAt(11)) && raw.charAt(12) == ':'
         && isDigit(raw.charAt(13)) && isDigit(raw.charAt(14))
-        && raw.charAt(15) == ' ') {
+        && raw.charAt(15) == ' '
+        && MONTHS.contains(raw.substring(0, 3))) {
       return 15;
     }
     if (raw.isEmpty() || !isDigit(raw.charAt(0))) return -1;
