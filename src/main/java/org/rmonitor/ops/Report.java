@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -29,11 +30,13 @@ import org.rmonitor.cli.ReportOptions;
 public final class Report {
   /** Exit status when a {@code --host} named a host no line came from, as grep finding nothing. */
   static final int NO_SUCH_HOST = 1;
-  /** Host names kept to suggest when {@code --host} matched none. */
-  private static final int MAX_HOSTS_SEEN = 1000;
+  /** Host names kept to suggest when a {@code --host} matched none. */
+  private static final int SUGGESTED = 20;
 
   private final Set<String> only;
+  private final Set<String> matched = new HashSet<>();
   private final Set<String> hostsSeen = new LinkedHashSet<>();
+  private boolean moreHosts;
   private final RunTracker runs;
   private final PrintStream err;
   private int status;
@@ -45,17 +48,12 @@ public final class Report {
   }
 
   public static int run(List<String> args, InputStream stdin, PrintStream out, PrintStream err) throws UserError {
-    return run(args, stdin, out, err, Run.Window.DEFAULT, CappedLineReader.MAX_LINE);
-  }
-
-  static int run(List<String> args, InputStream stdin, PrintStream out, PrintStream err, Run.Window window, int maxLine)
-      throws UserError {
     ReportOptions o = ReportOptions.parse(args);
     Set<String> only = o.hosts().stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     ReportPrinter printer = new ReportPrinter(out);
-    Report report = new Report(only, window, RunTracker.MAX_OPEN, printer, err);
+    Report report = new Report(only, Run.Window.DEFAULT, RunTracker.MAX_OPEN, printer, err);
     try {
-      for (String f : o.files().isEmpty() ? List.of("-") : o.files()) report.read(f, stdin, maxLine);
+      for (String f : o.files().isEmpty() ? List.of("-") : o.files()) report.read(f, stdin);
       report.runs.finish();
       printer.finish();
     } catch (IOException e) {
@@ -66,7 +64,7 @@ public final class Report {
   }
 
   /** Reads one file, or standard input for "-"; an error in it is one line naming it. */
-  private void read(String name, InputStream stdin, int maxLine) throws IOException {
+  private void read(String name, InputStream stdin) throws IOException {
     boolean isStdin = name.equals("-");
     String shown = isStdin ? "standard input" : name;
     Path file = isStdin ? null : Path.of(name);
@@ -85,7 +83,7 @@ public final class Report {
     long recognised = 0;
     String firstLine = null;
     try {
-      lines = new CappedLineReader(name.endsWith(".gz") ? gunzip(in) : in, maxLine);
+      lines = new CappedLineReader(name.endsWith(".gz") ? gunzip(in) : in, CappedLineReader.MAX_LINE);
       for (String raw; (raw = next(lines)) != null; ) {
         SyslogLine l = SyslogLine.parse(raw);
         if (l == null) {
@@ -97,12 +95,14 @@ public final class Report {
       }
     } catch (InputFailure f) {
       IOException e = (IOException) f.getCause();
+      // An EOFException may say nothing: GZIPInputStream throws one bare for an empty file.
+      String why = e.getMessage() != null ? e.getMessage() : e instanceof EOFException ? "unexpected end of file" : e.toString();
       if (lines == null) {
-        fail(UserError.DATA_ERR, shown + ": not a .gz file, or an empty one (" + e.getMessage() + ")");
+        fail(UserError.DATA_ERR, shown + ": not a .gz file, or an empty one (" + why + ")");
       } else if (e instanceof EOFException || e instanceof ZipException) {
-        fail(UserError.DATA_ERR, shown + ": truncated or corrupt .gz, read up to line " + lines.count() + " (" + e.getMessage() + ")");
+        fail(UserError.DATA_ERR, shown + ": truncated or corrupt .gz, read up to line " + lines.count() + " (" + why + ")");
       } else {
-        fail(UserError.IO_ERR, shown + ": cannot read past line " + lines.count() + ": " + e.getMessage());
+        fail(UserError.IO_ERR, shown + ": cannot read past line " + lines.count() + ": " + why);
       }
       return;
     } finally {
@@ -148,19 +148,25 @@ public final class Report {
   }
 
   private void add(SyslogLine l) throws IOException {
-    if (hostsSeen.size() < MAX_HOSTS_SEEN) hostsSeen.add(l.host());
-    if (!only.isEmpty() && !only.contains(l.host().toLowerCase(Locale.ROOT))) return;
+    if (hostsSeen.size() < SUGGESTED) hostsSeen.add(l.host());
+    else moreHosts |= !hostsSeen.contains(l.host());
+    if (!only.isEmpty()) {
+      String host = l.host().toLowerCase(Locale.ROOT);
+      if (!only.contains(host)) return;
+      matched.add(host);
+    }
     JobLine j = JobLine.of(l);
     if (j != null) runs.add(j);
   }
 
   /** A --host that matched no line is most likely misspelt: say which hosts there were. */
   private void hostsNotSeen(List<String> asked) {
-    Set<String> seen = hostsSeen.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    String some =
+        hostsSeen.stream().map(h -> h.isEmpty() ? "(no host name)" : h).collect(Collectors.joining(", "))
+            + (moreHosts ? ", ..." : "");
     for (String h : asked) {
-      if (seen.contains(h.toLowerCase(Locale.ROOT))) continue;
-      String some = hostsSeen.stream().limit(20).map(x -> x.isEmpty() ? "(no host name)" : x).collect(Collectors.joining(", "));
-      fail(NO_SUCH_HOST, "no line from host '" + h + "'" + (some.isEmpty() ? "" : "; hosts in the input: " + some + (hostsSeen.size() > 20 ? ", ..." : "")));
+      if (matched.contains(h.toLowerCase(Locale.ROOT))) continue;
+      fail(NO_SUCH_HOST, "no line from host '" + h + "'" + (hostsSeen.isEmpty() ? "" : "; hosts in the input: " + some));
     }
   }
 
