@@ -60,7 +60,7 @@ public final class Main {
       }
       // No resource name is this short, so a command word cannot be mistaken for one.
       if (args.length > 0 && args[0].equals("report")) {
-        return Report.run(Arrays.asList(args).subList(1, args.length), System.in, out);
+        return Report.run(Arrays.asList(args).subList(1, args.length), System.in, out, err);
       }
       if (args.length > 0 && args[0].equals("status")) {
         Options.Defaults defaults = defaults(env);

@@ -231,8 +231,9 @@ public final class OptionsParser {
       Usage: rmonitor [OPTIONS] RESOURCE[,RESOURCE...] [INTERPRETER] SCRIPT [ARG...]
         as a hashbang:  #!/usr/local/bin/rmonitor [OPTIONS] RESOURCE[,...] [INTERPRETER]
              rmonitor status [--lock-dir DIR]   running jobs, their phases; resources
-             rmonitor report [LOGFILE...]       each job in syslog files (.gz too, or
-                                                stdin): its lines, wait, run time, status
+             rmonitor report [--host NAME]... [LOGFILE...]
+                                                each run in syslog files (.gz too, or
+                                                stdin), by host: lines, wait, run, status
 
       Runs SCRIPT with INTERPRETER (default /bin/sh) in the background under a monitor
       that logs its lifecycle and output to syslog (facility local1), runs

@@ -69,7 +69,7 @@ class RemoteIT extends SandboxTest {
         .contains("local1.err " + job + " and an error", "local1.info " + job + " to the collector");
     // The report reads a collector's file as well as a local one.
     Sandbox.Result report = box.run(List.of(Sandbox.RMONITOR.toString(), "report", box.syslog.messages().toString()));
-    assertThat(report.stdout()).startsWith("JOB " + job + " launched ");
+    assertThat(report.stdout()).startsWith("HOST ").contains("\nJOB " + job + " launched ");
     assertThat(report.stdout().lines()).anyMatch(l -> l.matches("  waited \\d+s for PREP, ran \\d+s, JOB Status 0"));
   }
 
