@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.rmonitor.cli.Invocation;
 import org.rmonitor.cli.Options;
 import org.rmonitor.cli.OptionsParser;
+import org.rmonitor.cli.StatusOptions;
 import org.rmonitor.cli.UsageException;
 import org.rmonitor.job.FailureNotice;
 import org.rmonitor.job.Job;
@@ -64,7 +66,10 @@ public final class Main {
       }
       if (args.length > 0 && args[0].equals("status")) {
         Options.Defaults defaults = defaults(env);
-        return Status.run(statusLockDir(Arrays.asList(args).subList(1, args.length), env, defaults), defaults, out);
+        StatusOptions so = StatusOptions.parse(Arrays.asList(args).subList(1, args.length));
+        String fromEnv = env.getOrDefault("RMONITOR_LOCK_DIR", "");
+        Path lockDir = so.lockDir().orElse(fromEnv.isEmpty() ? defaults.lockDir() : Path.of(fromEnv));
+        return Status.run(lockDir, defaults, out);
       }
       return switch (parse(Arrays.asList(args), env)) {
         case Invocation.Help h -> {
@@ -83,34 +88,9 @@ public final class Main {
     }
   }
 
-  private static Options.Defaults defaults(Map<String, String> env) throws UserError {
-    int euid = TrustedPath.euid();
-    boolean root = euid == 0;
-    Path lock = root ? Options.Defaults.ROOT_LOCK_DIR : Path.of("/var/lock");
-    boolean useLock = root || Files.isWritable(lock);
-    // Not root: the fallback file (and locks, if /var/lock is closed) go to a directory only
-    // this user can write, never straight into the shared /tmp.
-    Path runtime =
-        root ? null
-            : TrustedPath.privateDirectory(
-                env.containsKey("XDG_RUNTIME_DIR") && !env.get("XDG_RUNTIME_DIR").isEmpty()
-                    ? Path.of(env.get("XDG_RUNTIME_DIR"), "rmonitor")
-                    : Path.of("/tmp", "rmonitor-" + euid));
-    String prefix = System.getProperty("rmonitor.prefix", "/usr/local");
-    return new Options.Defaults(
-        useLock ? lock : runtime,
-        Path.of(prefix, "lib", "rmonitor"),
-        root ? Path.of("/var/log/rmonitor.undelivered") : runtime.resolve("rmonitor.undelivered"));
-  }
-
-  /** {@code status [--lock-dir DIR]}: the lock directory the jobs use, as they would choose it. */
-  private static Path statusLockDir(List<String> args, Map<String, String> env, Options.Defaults defaults)
-      throws UsageException {
-    String dir = env.getOrDefault("RMONITOR_LOCK_DIR", "");
-    if (args.size() == 2 && args.get(0).equals("--lock-dir")) dir = args.get(1);
-    else if (args.size() == 1 && args.get(0).startsWith("--lock-dir=")) dir = args.get(0).substring(11);
-    else if (!args.isEmpty()) throw new UsageException("status takes only --lock-dir DIR");
-    return dir.isEmpty() ? defaults.lockDir() : Path.of(dir);
+  private static Options.Defaults defaults(Map<String, String> env) {
+    return Options.Defaults.of(
+        TrustedPath.euid(), env, Files.isWritable(Path.of("/var/lock")), System.getProperty("rmonitor.prefix", "/usr/local"));
   }
 
   private static Invocation parse(List<String> args, Map<String, String> env) throws UserError {
@@ -118,6 +98,11 @@ public final class Main {
   }
 
   private static int launch(Options o, String[] args, PrintStream err) throws UserError {
+    // A non-root user's private directory is made now, when a job is launched, and checked.
+    Optional<Path> runtime = defaults(System.getenv()).runtimeDir();
+    if (runtime.isPresent() && (o.fallback().startsWith(runtime.get()) || o.lockDir().equals(runtime.get()))) {
+      TrustedPath.privateDirectory(runtime.get());
+    }
     Preflight.check(o, err);
     Job job = Job.of(o, 0);
     Launcher.Started started;
