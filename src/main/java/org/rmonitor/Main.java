@@ -148,12 +148,13 @@ public final class Main {
 
   /**
    * The same JVM, the same arguments, and the monitor's JVM flags: the file jvm.options that the
-   * wrapper names, handed to java as an argument file, so that the launcher reads nothing.
+   * wrapper names, handed to java as an argument file, so that the launcher reads nothing; and
+   * preview features when the wrapper gave them to the launcher (on Java 25 only).
    */
   private static List<String> monitorCommand(String[] args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-preview");
+    if (Boolean.getBoolean("rmonitor.preview")) cmd.add("--enable-preview");
     String options = System.getProperty("rmonitor.options");
     if (options != null) cmd.add("@" + options);
     String prefix = System.getProperty("rmonitor.prefix");
