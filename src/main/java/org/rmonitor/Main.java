@@ -131,23 +131,17 @@ public final class Main {
     return 0;
   }
 
-  /** The same JVM, flags for a small long-lived process, and the same arguments. */
+  /**
+   * The same JVM, the same arguments, and the monitor's JVM flags: the file jvm.options that the
+   * wrapper names, handed to java as an argument file, so that the launcher reads nothing; and
+   * preview features when the wrapper gave them to the launcher (on Java 25 only).
+   */
   private static List<String> monitorCommand(String[] args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(
-        List.of(
-            "--enable-preview",
-            "--enable-native-access=ALL-UNNAMED",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:-UsePerfData",
-            // A small start, and 64m to bound a runaway while the replay window of
-            // 2000 lines of up to 8 KiB each still fits.
-            "-Xms8m",
-            "-Xmx64m",
-            "-XX:ReservedCodeCacheSize=16m",
-            "-Xss512k"));
+    if (Boolean.getBoolean("rmonitor.preview")) cmd.add("--enable-preview");
+    String options = System.getProperty("rmonitor.options");
+    if (options != null) cmd.add("@" + options);
     String prefix = System.getProperty("rmonitor.prefix");
     if (prefix != null) cmd.add("-Drmonitor.prefix=" + prefix);
     // No AOT cache for the monitor: its start-up is not on run-parts' clock, and a JVM that

@@ -272,7 +272,7 @@ public final class OptionsParser {
         -V, --version         the version
 
       Exit status: 0 launched; 64 usage error; 66 script or interpreter unusable;
-      69 no Java 25 found; 71 the monitor could not be started;
+      69 no Java 25 or later found; 71 the monitor could not be started;
       78 configuration (lock dir, exit program, log destination, --sendmail,
       --notify) missing or unsafe.
       See rmonitor(1).

@@ -6,8 +6,6 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.concurrent.StructuredTaskScope;
-import java.util.concurrent.StructuredTaskScope.Subtask;
 import org.rmonitor.log.Escaper;
 import org.rmonitor.log.LineSplitter;
 import org.rmonitor.log.Severity;
@@ -15,8 +13,7 @@ import org.rmonitor.log.Severity;
 /**
  * Runs one child process to its end inside one structured scope: the wait for its exit and the
  * drains of its stdout and stderr are the scope's subtasks, and the scope ends only when all three
- * have, that is when the process and every descendant still holding its pipes are done. The only
- * class that uses the preview {@code StructuredTaskScope} API.
+ * have, that is when the process and every descendant still holding its pipes are done.
  */
 public final class ProcessRunner {
   /**
@@ -50,13 +47,13 @@ public final class ProcessRunner {
       lines.line(Severity.ERR, "cannot run " + command.getFirst() + ": " + e.getMessage());
       return CANNOT_RUN;
     }
-    try (var scope = StructuredTaskScope.open()) {
-      Subtask<Integer> status = scope.fork((java.util.concurrent.Callable<Integer>) process::waitFor);
+    try (Scope scope = Scope.open()) {
+      Scope.Subtask<Integer> status = scope.fork(process::waitFor);
       scope.fork(() -> drain(process.getInputStream(), Severity.INFO, lines));
       scope.fork(() -> drain(process.getErrorStream(), Severity.ERR, lines));
       scope.join();
       return status.get(); // the JDK already reports death by signal N as 128+N
-    } catch (StructuredTaskScope.FailedException e) {
+    } catch (Scope.FailedException e) {
       throw new IllegalStateException("reading the output of " + command.getFirst(), e.getCause());
     }
   }

@@ -1,15 +1,24 @@
 package org.rmonitor.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The launcher as the kernel runs it: real exit codes, and a monitor cut loose from its caller. */
+/**
+ * The launcher as the kernel runs it: real exit codes, a monitor cut loose from its caller, and
+ * the Java runtime the wrapper picks.
+ */
 class LauncherIT extends SandboxTest {
   @BeforeEach
   void setUp() throws Exception {
@@ -26,11 +35,88 @@ class LauncherIT extends SandboxTest {
   }
 
   @Test
-  void noJavaIsExplainedWithExit69() throws Exception {
+  void aMissingRmonitorJavaIsNamedWithExit69() throws Exception {
     Path s = box.script("nojava", "UsbBackup", "echo never");
-    Sandbox.Result r = box.run(List.of(s.toString()), Map.of("RMONITOR_JAVA", "/nonexistent/bin/java"));
+    Sandbox.Result r = box.run(List.of(s.toString()), Map.of("RMONITOR_JAVA", "/nonexistent"));
     assertThat(r.status()).isEqualTo(69);
-    assertThat(r.stderr()).startsWith("rmonitor: no Java 25 found").contains("install a JDK or JRE 25");
+    assertThat(r.stderr())
+        .isEqualTo("rmonitor: RMONITOR_JAVA=/nonexistent is not an executable file; "
+            + "set it to the bin/java of a JDK or JRE 25 or later\n");
+    assertThat(box.monitors()).isEmpty();
+  }
+
+  @Test
+  void aJavaOlderThan25IsNamedWithItsVersionAndExit69() throws Exception {
+    Path home = jdk("17").orElse(null);
+    assumeTrue(home != null, "no Java 17 under /usr/lib/jvm");
+    Path s = box.script("oldjava", "UsbBackup", "echo never");
+    String java = home.resolve("bin/java").toString();
+    Sandbox.Result r = box.run(List.of(s.toString()), Map.of("RMONITOR_JAVA", java));
+    assertThat(r.status()).isEqualTo(69);
+    assertThat(r.stderr())
+        .matches("rmonitor: RMONITOR_JAVA=" + Pattern.quote(java)
+            + " is Java 17[.0-9]*; rmonitor needs Java 25 or later\n");
+    assertThat(box.monitors()).isEmpty();
+  }
+
+  @Test
+  void onJava25BothJvmsGetPreviewFeaturesAndTheMonitorTheFlagsOfJvmOptions() throws Exception {
+    List<String> monitor = monitorCommandLine("java25", Map.of());
+    assertThat(monitor).contains("--enable-preview");
+    assertThat(monitor).anyMatch(a -> a.startsWith("@") && a.endsWith("/org/rmonitor/jvm.options"));
+    assertThat(monitor).doesNotContain("-Xmx64m"); // read by java from the file, written nowhere else
+  }
+
+  /**
+   * What the night of a JDK upgrade looks like: a runtime whose release file says 26. (This
+   * machine has no JDK 26: the stand-in is this JDK 25 under another release file, so the JVM is
+   * 25 with preview features off, and PreviewScope cannot load; the plain scope runs the job.)
+   */
+  @Test
+  void aJavaLaterThan25RunsTheJobWithoutPreviewFeatures() throws Exception {
+    Path later = Files.createDirectories(tmp.resolve("jdk-26/bin"));
+    Files.createSymbolicLink(later.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
+    Files.writeString(later.resolveSibling("release"), "JAVA_VERSION=\"26\"\nJAVA_RUNTIME_VERSION=\"26+35\"\n");
+    List<String> monitor = monitorCommandLine("java26", Map.of("JAVA_HOME", later.getParent().toString()));
+    assertThat(monitor).doesNotContain("--enable-preview");
+    assertThat(monitor).anyMatch(a -> a.startsWith("@") && a.endsWith("/org/rmonitor/jvm.options"));
+  }
+
+  /**
+   * Launches a job that waits, reads its monitor's command line, lets it end, and checks that
+   * it ran from JOB Begins to JOB Status 0 with its output logged.
+   */
+  private List<String> monitorCommandLine(String name, Map<String, String> env) throws Exception {
+    Path s = box.script(name, "UsbBackup", "echo ready; while [ ! -e \"$SANDBOX/gate\" ]; do sleep 0.05; done; echo done");
+    Sandbox.Result r = box.run(List.of(s.toString()), env);
+    assertThat(r.status()).as(r.stderr()).isZero();
+    long pid = box.monitors().getFirst();
+    box.await(l -> l.stream().anyMatch(x -> x.endsWith(name + "[" + pid + "]: ready")));
+    List<String> cmd = List.of(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"));
+    Files.createFile(tmp.resolve("gate"));
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    String tag = name + "[" + pid + "]: ";
+    assertThat(lines).contains(tag + "JOB Begins", tag + "done", tag + "PROCESSING Status 0", tag + "JOB Status 0");
+    return cmd;
+  }
+
+  /** A JDK or JRE under /usr/lib/jvm whose release file names this feature release. */
+  private static Optional<Path> jdk(String feature) throws IOException {
+    try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
+      return homes
+          .filter(h -> Files.isExecutable(h.resolve("bin/java")))
+          .filter(h -> {
+            try {
+              return Files.readString(h.resolve("release")).contains("JAVA_VERSION=\"" + feature + ".");
+            } catch (IOException e) {
+              return false;
+            }
+          })
+          .sorted()
+          .findFirst();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
   }
 
   @Test
