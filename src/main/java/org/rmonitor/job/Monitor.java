@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Optional;
 import org.rmonitor.UserError;
 import org.rmonitor.cli.OverlapPolicy;
 import org.rmonitor.log.Severity;
@@ -146,39 +147,43 @@ public final class Monitor {
     command.add(job.options().interpreter().toString());
     command.add(job.options().script().toString());
     command.addAll(job.options().scriptArgs());
+    List<ProcessRunner.Watcher> watchers = new ArrayList<>(List.of(signals.grace()));
+    job.options().timeout().ifPresent(limit -> watchers.add(timeout(limit)));
     subreaper(true);
-    Thread limit = job.options().timeout().map(this::startTimeout).orElse(null);
-    int s = ProcessRunner.run(command, environment(), signals, p -> {}, log::target);
-    Orphans.awaitAll(
-        left ->
-            log.monitor(
-                Severity.WARNING,
-                "WARNING PROCESSING: the script ended with status " + s + "; waiting for "
-                    + left.size() + " process(es) it left running: "
-                    + String.join(", ", left.stream().map(Orphans::describe).toList())));
-    if (limit != null) limit.interrupt();
-    subreaper(false);
-    log.monitor(Severity.ofStatus(s), "PROCESSING Status " + s);
-    return s;
+    try {
+      int s =
+          ProcessRunner.run(
+              command, environment(), signals, new ProcessRunner.Hooks() {
+                // Told when the script ends, not once its leftovers' output is drained.
+                @Override
+                public void exited(int status) throws InterruptedException {
+                  Orphans.awaitAll(
+                      left ->
+                          log.monitor(
+                              Severity.WARNING,
+                              "WARNING PROCESSING: the script ended with status " + status + "; waiting for "
+                                  + left.size() + " process(es) it left running: "
+                                  + String.join(", ", left.stream().map(Orphans::describe).toList())));
+                }
+              },
+              new LineOutput(log::target), true, watchers);
+      log.monitor(Severity.ofStatus(s), "PROCESSING Status " + s);
+      return s;
+    } finally {
+      subreaper(false);
+    }
   }
 
   /** Ends a target that outruns {@code --timeout} as an operator's {@code kill -TERM} would. */
-  private Thread startTimeout(java.time.Duration limit) {
-    return Thread.ofVirtual()
-        .name("timeout")
-        .start(
-            () -> {
-              try {
-                Thread.sleep(limit); // the runtime limit itself, not synchronisation
-              } catch (InterruptedException e) {
-                return; // PROCESSING ended in time
-              }
-              log.monitor(
-                  Severity.ERR,
-                  "TIMEOUT PROCESSING ran for " + limit.toString().substring(2).toLowerCase()
-                      + "; ending it as SIGTERM would");
-              signals.stop(Native.SIGTERM);
-            });
+  private ProcessRunner.Watcher timeout(java.time.Duration limit) {
+    return done -> {
+      if (done.await(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) return; // in time
+      log.monitor(
+          Severity.ERR,
+          "TIMEOUT PROCESSING ran for " + limit.toString().substring(2).toLowerCase()
+              + "; ending it as SIGTERM would");
+      signals.stop(Native.SIGTERM);
+    };
   }
 
   /**
@@ -198,8 +203,15 @@ public final class Monitor {
             List.of(SETSID, program, phase),
             env,
             signals,
-            p -> ProcStat.of(p.pid()).ifPresent(st -> started.started(p.pid(), st.startTicks())),
-            (sev, text) -> log.monitor(sev, prefix + text));
+            new ProcessRunner.Hooks() {
+              @Override
+              public void started(Process p) {
+                ProcStat.of(p.pid()).ifPresent(st -> started.started(p.pid(), st.startTicks()));
+              }
+            },
+            new LineOutput((sev, text) -> log.monitor(sev, prefix + text)),
+            false,
+            List.of(signals.grace()));
     log.monitor(Severity.ofStatus(s), prefix + "EXIT Status  " + s);
     return s;
   }

@@ -23,7 +23,6 @@ public final class SignalRelay implements ProcessRunner.Starter {
   private volatile boolean relaying = true;
   private volatile int received;
   private volatile boolean any;
-  private boolean graceStarted;
 
   /**
    * Catches the signals at once, the monitor's first act: a TERM that comes before the log is
@@ -111,10 +110,7 @@ public final class SignalRelay implements ProcessRunner.Starter {
   @Override
   public synchronized Process start(ProcessBuilder pb) throws java.io.IOException {
     Process p = pb.start();
-    if (relaying && received != 0) {
-      send(List.of(p.toHandle()), received);
-      if (!graceStarted) startGrace();
-    }
+    if (relaying && received != 0) send(List.of(p.toHandle()), received);
     return p;
   }
 
@@ -127,20 +123,25 @@ public final class SignalRelay implements ProcessRunner.Starter {
     if (!relaying) return; // POST has begun: nothing of the job is left to stop
     if (received == 0) received = sig;
     send(ProcessHandle.current().descendants().toList(), sig);
-    startGrace();
   }
 
-  private void startGrace() {
-    graceStarted = true;
-    Thread.ofVirtual().name("grace").start(this::killAfterGrace);
+  /**
+   * The grace period, as a subtask beside each process the job runs (so the process's scope owns
+   * it): once a stop has been relayed, whatever of the job still runs {@code grace} later gets
+   * SIGKILL. Returns as soon as {@code done} opens.
+   */
+  public ProcessRunner.Watcher grace() {
+    return done -> {
+      // Stops are rare and come from another thread: looking ten times a second is plenty.
+      while (received == 0) {
+        if (done.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) return;
+      }
+      if (done.await(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) return;
+      killLeft();
+    };
   }
 
-  private void killAfterGrace() {
-    try {
-      Thread.sleep(grace); // the grace period is a real wait, not synchronisation
-    } catch (InterruptedException e) {
-      return;
-    }
+  private void killLeft() {
     // POST has begun: the job's processes have all ended, and a cleanup exit is never killed.
     if (!relaying) return;
     List<ProcessHandle> left = ProcessHandle.current().descendants().toList();

@@ -1,0 +1,44 @@
+package org.rmonitor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The monitor owns its children's pipes: a background process that writes after the script has
+ * exited is read to the end, logged under the job's tag before PROCESSING Status, and lives on
+ * (the JDK's own pipes would be closed under it: lost lines and a SIGPIPE).
+ */
+class PipeIT extends SandboxTest {
+  @Test
+  @Timeout(180)
+  void aBackgroundWriterAfterTheScriptExitsIsReadToTheEndAndSurvives() throws Exception {
+    box.exit("UsbBackup", "exit 0");
+    int rounds = 10;
+    for (int i = 0; i < rounds; i++) {
+      Path s = box.script(
+          "late" + i, "UsbBackup",
+          "(sleep 0.3; echo late; echo late-err >&2; touch \"$SANDBOX/survived" + i + "\") &\necho early");
+      box.run(List.of(s.toString()));
+      long pid = box.monitors().get(i);
+      List<String> lines = Sandbox.tagged(box.awaitJobsEnded(i + 1));
+      String me = "late" + i + "[" + pid + "]: ";
+      List<String> mine = lines.stream().filter(l -> l.startsWith(me)).toList();
+      int warning = indexOf(mine, me + "WARNING PROCESSING: the script ended with status 0; waiting for 1 process(es) it left running: ");
+      assertThat(warning).as("the WARNING when the script ends, before the late lines").isBetween(indexOf(mine, me + "early") + 1, indexOf(mine, me + "late") - 1);
+      assertThat(mine).containsSubsequence(me + "late", me + "PROCESSING Status 0", me + "JOB Status 0");
+      assertThat(mine).containsSubsequence(me + "late-err", me + "PROCESSING Status 0");
+      assertThat(Files.exists(tmp.resolve("survived" + i))).as("the background writer lived on").isTrue();
+      assertThat(box.syslog.detailLines()).contains("local1.err " + me + "late-err", "local1.info " + me + "late");
+    }
+  }
+
+  private static int indexOf(List<String> lines, String prefix) {
+    for (int i = 0; i < lines.size(); i++) if (lines.get(i).startsWith(prefix)) return i;
+    throw new AssertionError("no line starting with " + prefix + " in " + lines);
+  }
+}
