@@ -42,6 +42,13 @@ class ResourceConfTest {
   }
 
   @Test
+  void theShippedExampleIsNoLimitUntilItsLimitLineIsUncommented() throws Exception {
+    String example = Files.readString(Path.of("exits/UsbBackup.conf"));
+    assertThat(ResourceConf.parse(example).limit()).isEmpty();
+    assertThat(ResourceConf.parse(example.replace("#limit=1", "limit=1")).limit()).isEqualTo(OptionalInt.of(1));
+  }
+
+  @Test
   void aMissingFileIsNoLimit() throws Exception {
     assertThat(ResourceConf.read(tmp, "UsbBackup")).isEqualTo(ResourceConf.NONE);
   }
