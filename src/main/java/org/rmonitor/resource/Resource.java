@@ -131,13 +131,11 @@ public final class Resource {
         if (stop.getAsBoolean()) {
           return waitingSince != 0 ? leave(lock, state, holders, waiters, post) : STOPPED;
         }
-        int place = place(waiters, asking);
+        int place = Turns.place(waiters, asking);
         long others = holders.stream().filter(h -> !h.is(self)).count();
-        if (limit.isEmpty() || others < holders.size() || others + place < limit.getAsInt()) {
+        if (others < holders.size() || Turns.mine(limit, others, place)) {
           waiters.removeIf(self::is);
-          if (waitingSince != 0) {
-            notices.notice("LIMIT " + name + ": turn after " + human(Duration.ofNanos(System.nanoTime() - waitingSince)));
-          }
+          if (waitingSince != 0) notices.notice(Turns.turn(name, Duration.ofNanos(System.nanoTime() - waitingSince)));
           return join(lock, state, holders, waiters, prep);
         }
         // In line, or back in line at its place if a damaged or removed state lost it.
@@ -148,9 +146,7 @@ public final class Resource {
         }
         if (waitingSince == 0) {
           waitingSince = System.nanoTime();
-          notices.notice(
-              "LIMIT " + name + ": waiting, " + others + " job(s) running, " + place + " waiting ahead (limit "
-                  + limit.getAsInt() + ")");
+          notices.notice(Turns.waiting(name, others, place, limit.getAsInt()));
         }
       }
       if (!pause()) return leave(post);
@@ -171,19 +167,6 @@ public final class Resource {
     if (holders.stream().noneMatch(self::is)) holders.add(self);
     write(lock, state.with(true, holders, Optional.empty()).withWaiters(waiters));
     return 0;
-  }
-
-  /**
-   * Where this job stands in line: its index if it is in line, else the place it takes, after
-   * every waiter that asked no later than it did.
-   */
-  private static int place(List<Holder> waiters, Holder asking) {
-    for (int i = 0; i < waiters.size(); i++) {
-      if (waiters.get(i).is(asking)) return i;
-    }
-    int place = 0;
-    while (place < waiters.size() && !waiters.get(place).since().isAfter(asking.since())) place++;
-    return place;
   }
 
   /** Sleeps until the next look at the state; false once told to stop. */
@@ -381,14 +364,6 @@ public final class Resource {
       }
     }
     return kept;
-  }
-
-  /** 12s, 13m54s, 2h05m: as an administrator reads a wait. */
-  static String human(Duration d) {
-    long s = d.toSeconds();
-    if (s < 60) return s + "s";
-    if (s < 3600) return (s / 60) + "m" + String.format("%02d", s % 60) + "s";
-    return (s / 3600) + "h" + String.format("%02d", (s % 3600) / 60) + "m";
   }
 
   private boolean local(Holder h) {
