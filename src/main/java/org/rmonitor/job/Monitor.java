@@ -51,7 +51,7 @@ public final class Monitor {
     Optional<LockFile> claim = Optional.empty();
     if (job.options().overlap() != OverlapPolicy.ALLOW) {
       try {
-        claim = Overlap.claim(job, log, this::stopped);
+        claim = Overlap.claim(job, log, signals::anyReceived); // true once SIGNAL is logged
       } catch (UserError | java.io.IOException e) {
         log.monitor(Severity.ERR, "ERROR " + e.getMessage());
         log.monitor(Severity.ERR, "JOB Status " + UserError.CONFIG);
