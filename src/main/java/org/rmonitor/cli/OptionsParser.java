@@ -238,7 +238,9 @@ public final class OptionsParser {
       Runs SCRIPT with INTERPRETER (default /bin/sh) in the background under a monitor
       that logs its lifecycle and output to syslog (facility local1), runs
       EXIT_DIR/RESOURCE.exit PREP before the first job that needs a resource and
-      RESOURCE.exit POST after the last, and returns at once.
+      RESOURCE.exit POST after the last, and returns at once. EXIT_DIR/RESOURCE.conf
+      may hold limit=N: at most N jobs hold the resource at once, the others wait
+      their turn in the order they came.
 
       A resource name is 7 to 20 characters of A-Z a-z 0-9 - _.
       Typed by hand, the word after the resource list is the script when it is the
@@ -273,8 +275,8 @@ public final class OptionsParser {
 
       Exit status: 0 launched; 64 usage error; 66 script or interpreter unusable;
       69 no Java 25 or later found; 71 the monitor could not be started;
-      78 configuration (lock dir, exit program, log destination, --sendmail,
-      --notify) missing or unsafe.
+      78 configuration (lock dir, exit program, RESOURCE.conf, log destination,
+      --sendmail, --notify) missing, malformed or unsafe.
       See rmonitor(1).
       """;
 }

@@ -18,6 +18,7 @@ import org.rmonitor.resource.Liveness;
 import org.rmonitor.resource.ProcLiveness;
 import org.rmonitor.resource.LockFile;
 import org.rmonitor.resource.Resource;
+import org.rmonitor.resource.ResourceConf;
 
 /**
  * The monitor, the session leader of one job: PREP for each resource in listed order, PROCESSING,
@@ -51,7 +52,7 @@ public final class Monitor {
     Optional<LockFile> claim = Optional.empty();
     if (job.options().overlap() != OverlapPolicy.ALLOW) {
       try {
-        claim = Overlap.claim(job, log, this::stopped);
+        claim = Overlap.claim(job, log, signals::anyReceived); // true once SIGNAL is logged
       } catch (UserError | java.io.IOException e) {
         log.monitor(Severity.ERR, "ERROR " + e.getMessage());
         log.monitor(Severity.ERR, "JOB Status " + UserError.CONFIG);
@@ -96,8 +97,16 @@ public final class Monitor {
     try {
       boolean prepared = true;
       for (String name : job.options().resources()) {
-        Resource r = new Resource(name, job.options().lockDir(), self, liveness, this::warn, signals::anyReceived);
-        int s = step(() -> r.acquire(started -> runExit(name, "PREP", started)));
+        Resource r =
+            new Resource(name, job.options().lockDir(), self, liveness, this::warn, this::notice, signals::anyReceived);
+        // The limit is read when the job asks for the resource: an edit counts from the next job.
+        int s =
+            step(
+                () ->
+                    r.acquire(
+                        ResourceConf.read(job.options().exitDir(), name).limit(),
+                        started -> runExit(name, "PREP", started),
+                        started -> runExit(name, "POST", started)));
         if (s == Resource.STOPPED) {
           prepared = false;
           break;
@@ -135,6 +144,10 @@ public final class Monitor {
 
   private void warn(String line) {
     log.monitor(Severity.WARNING, line);
+  }
+
+  private void notice(String line) {
+    log.monitor(Severity.INFO, line);
   }
 
   private boolean stopped() {

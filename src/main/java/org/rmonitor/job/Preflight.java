@@ -10,6 +10,7 @@ import org.rmonitor.cli.OverlapPolicy;
 import org.rmonitor.cli.Options;
 import org.rmonitor.log.Destination;
 import org.rmonitor.resource.LockFile;
+import org.rmonitor.resource.ResourceConf;
 import org.rmonitor.resource.TrustedPath;
 
 /**
@@ -45,6 +46,7 @@ public final class Preflight {
     for (String r : o.resources()) {
       LockFile.inspect(o.lockDir(), r);
       TrustedPath.checkProgram(o.exitDir().resolve(r + ".exit"), "exit program for resource " + r + ":");
+      ResourceConf.read(o.exitDir(), r); // a limit that is not understood must not surface at 4 am
     }
 
     // A mailer or notify program named on purpose must be there; the default sendmail may be

@@ -28,12 +28,14 @@ import org.rmonitor.resource.HolderFile;
 import org.rmonitor.resource.Liveness;
 import org.rmonitor.resource.LockFile;
 import org.rmonitor.resource.ProcLiveness;
+import org.rmonitor.resource.ResourceConf;
 
 /**
  * {@code rmonitor status}: the running jobs (PID, job, phase, since when, resources) and each
  * resource's state and holders, dead holders flagged. Read-only, and it takes no lock: it may
  * be run while jobs hang on one. A monitor's phase is read off its process tree: a child running
- * {@code R.exit PREP} is PREP of R; a monitor blocked on a lock file waits for that resource.
+ * {@code R.exit PREP} is PREP of R; a monitor blocked on a lock file, or listed as a waiter in
+ * it (a limit keeps it waiting for its turn), waits for that resource.
  */
 public final class Status {
   private static final String MONITOR_FLAG = "--monitor=";
@@ -45,6 +47,9 @@ public final class Status {
   /** One running monitor, as /proc shows it. */
   private record Monitor(long pid, Instant launched, Options options) {}
 
+  /** A lock file's state as read without its lock, or why it could not be read. */
+  private record Read(Path file, String resource, Optional<HolderFile> state, String error) {}
+
   public static int run(Path lockDir, Options.Defaults defaults, PrintStream out) throws UserError {
     if (!Files.exists(lockDir, LinkOption.NOFOLLOW_LINKS) && lockDir.equals(Options.Defaults.ROOT_LOCK_DIR)) {
       out.println("JOBS\n  none running\nRESOURCES in " + lockDir + "\n  none used yet");
@@ -54,6 +59,9 @@ public final class Status {
       throw new UserError(UserError.CONFIG, "status: lock directory " + lockDir + ": no such directory");
     }
     List<Monitor> monitors = monitors(defaults);
+    Liveness liveness = new ProcLiveness();
+    List<Read> reads = lockFiles(lockDir).stream().map(Status::read).toList();
+    Map<Long, String> inLine = inLine(reads, liveness);
     out.println("JOBS");
     if (monitors.isEmpty()) out.println("  none running");
     for (Monitor m : monitors) {
@@ -61,14 +69,12 @@ public final class Status {
       String job = script.getParent().getFileName() + "/" + script.getFileName();
       out.printf(
           "  %-8d %-36s %-22s since %s  %s%n",
-          m.pid(), Escaper.escape(job), phase(m, lockDir), WHEN.format(LocalDateTime.ofInstant(m.launched(), ZoneId.systemDefault())),
+          m.pid(), Escaper.escape(job), phase(m, lockDir, inLine), WHEN.format(LocalDateTime.ofInstant(m.launched(), ZoneId.systemDefault())),
           String.join(",", m.options().resources()));
     }
     out.println("RESOURCES in " + lockDir);
-    List<Path> files = lockFiles(lockDir);
-    if (files.isEmpty()) out.println("  none used yet");
-    Liveness liveness = new ProcLiveness();
-    for (Path f : files) out.print(describe(f, liveness));
+    if (reads.isEmpty()) out.println("  none used yet");
+    for (Read r : reads) out.print(describe(r, exitDir(lockDir, r.resource(), monitors, defaults), liveness));
     return 0;
   }
 
@@ -85,7 +91,7 @@ public final class Status {
               if (at < 0) return;
               try {
                 Instant launched = Instant.ofEpochMilli(Long.parseLong(args.get(at).substring(MONITOR_FLAG.length())));
-                if (OptionsParser.parse(args.subList(at + 1, args.size()), Map.of(), defaults, Preflight::startsWithHashbang)
+                if (OptionsParser.parse(args.subList(at + 1, args.size()), environ(p.pid()), defaults, Preflight::startsWithHashbang)
                     instanceof Invocation.Run run) {
                   found.add(new Monitor(p.pid(), launched, run.options()));
                 }
@@ -97,8 +103,53 @@ public final class Status {
     return found;
   }
 
-  /** What the monitor is doing now: running an exit, the target, or waiting for a lock. */
-  private static String phase(Monitor m, Path lockDir) {
+  /**
+   * The monitors of this host listed as waiters, by PID, with the resource each waits for: a job
+   * waiting for its turn holds no lock file open between its looks at the state.
+   */
+  private static Map<Long, String> inLine(List<Read> reads, Liveness liveness) {
+    Map<Long, String> found = new java.util.HashMap<>();
+    for (Read r : reads) {
+      for (Holder w : r.state().map(HolderFile::waiters).orElse(List.of())) {
+        if ((w.host().isEmpty() || w.host().equals(liveness.host())) && liveness.monitorRuns(w)) {
+          found.putIfAbsent(w.pid(), r.resource());
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Where the resource's settings are: the exit directory of a job using this lock file, else
+   * the default.
+   */
+  private static Path exitDir(Path lockDir, String resource, List<Monitor> monitors, Options.Defaults defaults) {
+    return monitors.stream()
+        .filter(m -> m.options().resources().contains(resource) && m.options().lockDir().equals(lockDir))
+        .map(m -> m.options().exitDir())
+        .findFirst()
+        .orElse(defaults.exitDir());
+  }
+
+  /**
+   * The monitor's environment, so its options read as it read them (RMONITOR_EXIT_DIR from the
+   * crontab, say); empty for another user's monitor, whose /proc/PID/environ only root may read.
+   */
+  private static Map<String, String> environ(long pid) {
+    Map<String, String> env = new java.util.HashMap<>();
+    try {
+      for (String var : new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8).split("\0")) {
+        int eq = var.indexOf('=');
+        if (eq > 0) env.put(var.substring(0, eq), var.substring(eq + 1));
+      }
+    } catch (IOException | RuntimeException e) {
+      // not ours to read, or gone
+    }
+    return env;
+  }
+
+  /** What the monitor is doing now: running an exit, the target, or waiting for a resource. */
+  private static String phase(Monitor m, Path lockDir, Map<Long, String> inLine) {
     Optional<ProcessHandle> self = ProcessHandle.of(m.pid());
     if (self.isEmpty()) return "ended";
     for (ProcessHandle child : self.get().children().toList()) {
@@ -115,7 +166,8 @@ public final class Status {
       }
     }
     if (self.get().children().findAny().isPresent()) return "PROCESSING";
-    return lockOpen(m.pid(), lockDir).map(r -> "waiting for " + r).orElse("between phases");
+    Optional<String> waited = lockOpen(m.pid(), lockDir).or(() -> Optional.ofNullable(inLine.get(m.pid())));
+    return waited.map(r -> "waiting for " + r).orElse("between phases");
   }
 
   /**
@@ -156,38 +208,60 @@ public final class Status {
    * file gets the jobs' own checks and size cap, and every name in it is escaped before it
    * reaches the terminal.
    */
-  private static String describe(Path f, Liveness liveness) {
+  private static Read read(Path f) {
     Matcher m = LOCK_FILE.matcher(f.getFileName().toString());
     m.matches();
-    StringBuilder s = new StringBuilder("  ").append(String.format("%-21s", m.group(1)));
-    HolderFile state;
     try {
-      state = LockFile.peek(f);
+      return new Read(f, m.group(1), Optional.of(LockFile.peek(f)), "");
     } catch (UserError e) {
-      return s + "REFUSED: " + Escaper.escape(e.getMessage()) + "\n";
+      return new Read(f, m.group(1), Optional.empty(), "REFUSED: " + Escaper.escape(e.getMessage()));
     } catch (IOException e) {
-      return s + "unreadable: " + Escaper.escape(String.valueOf(e.getMessage())) + "\n";
+      return new Read(f, m.group(1), Optional.empty(), "unreadable: " + Escaper.escape(String.valueOf(e.getMessage())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return s + "unread: interrupted\n";
+      return new Read(f, m.group(1), Optional.empty(), "unread: interrupted");
     }
+  }
+
+  private static String describe(Read r, Path exitDir, Liveness liveness) {
+    StringBuilder s = new StringBuilder("  ").append(String.format("%-21s", r.resource()));
+    if (r.state().isEmpty()) return s + r.error() + "\n";
+    HolderFile state = r.state().get();
     s.append(state.prepared() ? "prepared" : "not prepared");
+    s.append(limit(r.resource(), exitDir));
     if (!state.intact()) s.append(" (DAMAGED state: read as prepared)");
     state.exit().ifPresent(e -> s.append(", ").append(e.phase()).append(" exit of ").append(name(e.by())).append(" in progress"));
-    if (state.holders().isEmpty()) return s.append(", no holders\n").toString();
-    s.append(", held by:\n");
-    for (Holder h : state.holders()) {
-      s.append("      ").append(name(h)).append(" since ").append(h.since());
-      if (!h.host().isEmpty() && !h.host().equals(liveness.host())) {
-        s.append(" on host ").append(Escaper.escape(h.host())).append("  (not judged from here)");
-      } else if (!liveness.monitorRuns(h)) {
-        List<String> left = liveness.processes(h);
-        s.append(
-            left.isEmpty()
-                ? "  STALE: gone without releasing; the next job drops it"
-                : "  MONITOR GONE; its job runs on: " + Escaper.escape(String.join(", ", left)));
-      }
-      s.append('\n');
+    if (state.holders().isEmpty()) s.append(", no holders");
+    else s.append(", held by:");
+    s.append('\n');
+    for (Holder h : state.holders()) s.append(job(h, "releasing", liveness)).append('\n');
+    if (!state.waiters().isEmpty()) {
+      s.append("    waiting for their turn, first first:\n");
+      for (Holder w : state.waiters()) s.append(job(w, "leaving the line", liveness)).append('\n');
+    }
+    return s.toString();
+  }
+
+  /** ", limit N" from the resource's settings, if it has one; a file the jobs would refuse says so. */
+  private static String limit(String resource, Path exitDir) {
+    try {
+      return ResourceConf.read(exitDir, resource).limit().stream().mapToObj(n -> ", limit " + n).findFirst().orElse("");
+    } catch (UserError e) {
+      return ", settings REFUSED: " + Escaper.escape(e.getMessage());
+    }
+  }
+
+  /** A holder or waiter: its name and since when, and whether this host still sees it run. */
+  private static String job(Holder h, String without, Liveness liveness) {
+    StringBuilder s = new StringBuilder("      ").append(name(h)).append(" since ").append(h.since());
+    if (!h.host().isEmpty() && !h.host().equals(liveness.host())) {
+      s.append(" on host ").append(Escaper.escape(h.host())).append("  (not judged from here)");
+    } else if (!liveness.monitorRuns(h)) {
+      List<String> left = liveness.processes(h);
+      s.append(
+          left.isEmpty()
+              ? "  STALE: gone without " + without + "; the next job drops it"
+              : "  MONITOR GONE; its job runs on: " + Escaper.escape(String.join(", ", left)));
     }
     return s.toString();
   }

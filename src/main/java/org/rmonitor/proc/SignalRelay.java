@@ -91,16 +91,18 @@ public final class SignalRelay implements ProcessRunner.Starter {
 
   /**
    * Relays first, logs after: a log destination that stalls must never delay the relay, and the
-   * relay holds no lock that logging needs.
+   * relay holds no lock that logging needs. Waits end last, once the line is logged: a job that
+   * waited for a lock or its turn logs {@code JOB Status} at once, and that line must come after
+   * this one, not race it from another thread.
    */
   private void onSignal(Signal signal) {
-    any = true;
-    if (!relaying) {
+    if (relaying) {
+      relay(signal.getNumber());
+      say("SIGNAL " + signal.getName() + " received; relaying it to the job's processes");
+    } else {
       say("SIGNAL " + signal.getName() + " received during POST; not relayed");
-      return;
     }
-    stop(signal.getNumber());
-    say("SIGNAL " + signal.getName() + " received; relaying it to the job's processes");
+    any = true;
   }
 
   /**
@@ -120,6 +122,10 @@ public final class SignalRelay implements ProcessRunner.Starter {
    */
   public synchronized void stop(int sig) {
     any = true;
+    relay(sig);
+  }
+
+  private synchronized void relay(int sig) {
     if (!relaying) return; // POST has begun: nothing of the job is left to stop
     if (received == 0) received = sig;
     send(ProcessHandle.current().descendants().toList(), sig);

@@ -13,6 +13,11 @@ public record Holder(long pid, long startTicks, Instant since, String host, Stri
     return pid == other.pid && startTicks == other.startTicks && host.equals(other.host);
   }
 
+  /** The same job, recorded as of {@code when}: a waiter's record says when it asked. */
+  public Holder at(Instant when) {
+    return new Holder(pid, startTicks, when, host, boot, job);
+  }
+
   @Override
   public String toString() {
     return job + "[" + pid + "]";

@@ -19,8 +19,13 @@ import java.util.zip.CRC32;
  * written host=merlin boot=0c6a3b9e-4c1f-4a53-9d1e-4f2d8e0b7a11
  * prepared yes
  * holder pid=10200 start=88123456 since=2026-03-09T04:40:03Z host=merlin boot=0c6a… job=cron.daily/21.daily.backup.etc
+ * waiter pid=10266 start=88123490 since=2026-03-09T04:40:03.512Z host=merlin boot=0c6a… job=cron.daily/21.daily.backup.userdirs
  * end crc32=5e1f0a7c
  * </pre>
+ *
+ * {@code waiter} lines are the jobs a concurrency limit keeps waiting for their turn, in the
+ * order they asked for the resource ({@code since}: when they asked); a waiter counts as wanting
+ * the resource, so nobody runs POST while one is live.
  *
  * An {@code exit phase=PREP pid=… start=… by HOLDER} line records an exit in progress. The file is
  * rewritten in place (new text, then truncated to its length): the {@code end} line with the CRC
@@ -31,32 +36,47 @@ import java.util.zip.CRC32;
  * holder that the damage hid.
  */
 public record HolderFile(
-    boolean prepared, List<Holder> holders, Optional<ExitRun> exit, String host, String boot, boolean intact) {
+    boolean prepared,
+    List<Holder> holders,
+    List<Holder> waiters,
+    Optional<ExitRun> exit,
+    String host,
+    String boot,
+    boolean intact) {
   private static final String HOLDER_FIELDS =
       "pid=([0-9]{1,10}) start=([0-9]{1,19}) since=(\\S+)(?: host=(\\S+))?(?: boot=(\\S+))? job=(\\S.*)";
   private static final Pattern HOLDER = Pattern.compile("holder " + HOLDER_FIELDS);
+  private static final Pattern WAITER = Pattern.compile("waiter " + HOLDER_FIELDS);
   private static final Pattern EXIT =
       Pattern.compile("exit phase=(PREP|POST) pid=([0-9]{1,10}) start=([0-9]{1,19}) by " + HOLDER_FIELDS);
   private static final Pattern WRITTEN = Pattern.compile("written host=(\\S+) boot=(\\S+)");
   private static final String END = "end crc32=";
 
-  public static final HolderFile EMPTY = new HolderFile(false, List.of(), Optional.empty(), "", "", true);
+  public static final HolderFile EMPTY =
+      new HolderFile(false, List.of(), List.of(), Optional.empty(), "", "", true);
 
   public HolderFile {
     holders = List.copyOf(holders);
+    waiters = List.copyOf(waiters);
   }
 
   public HolderFile(boolean prepared, List<Holder> holders) {
-    this(prepared, holders, Optional.empty(), "", "", true);
+    this(prepared, holders, List.of(), Optional.empty(), "", "", true);
   }
 
+  /** The same waiters, with this much changed. */
   public HolderFile with(boolean prepared, List<Holder> holders, Optional<ExitRun> exit) {
-    return new HolderFile(prepared, holders, exit, host, boot, true);
+    return new HolderFile(prepared, holders, waiters, exit, host, boot, true);
+  }
+
+  /** The same state with these waiters, first come first. */
+  public HolderFile withWaiters(List<Holder> waiters) {
+    return new HolderFile(prepared, holders, waiters, exit, host, boot, true);
   }
 
   /** The same state as written by {@code host} in {@code boot}. */
   public HolderFile writtenBy(String host, String boot) {
-    return new HolderFile(prepared, holders, exit, host, boot, intact);
+    return new HolderFile(prepared, holders, waiters, exit, host, boot, intact);
   }
 
   public String format(String resource) {
@@ -68,6 +88,7 @@ public record HolderFile(
         e -> s.append("exit phase=").append(e.phase()).append(" pid=").append(e.pid()).append(" start=")
             .append(e.startTicks()).append(" by ").append(fields(e.by())).append('\n'));
     for (Holder h : holders) s.append("holder ").append(fields(h)).append('\n');
+    for (Holder w : waiters) s.append("waiter ").append(fields(w)).append('\n');
     String crc = crc(s.toString());
     return s.append(END).append(crc).append('\n').toString();
   }
@@ -105,6 +126,7 @@ public record HolderFile(
   private static HolderFile lines(String text, boolean strict) {
     boolean prepared = !strict; // a torn state may hide that the resource is prepared
     List<Holder> holders = new ArrayList<>();
+    List<Holder> waiters = new ArrayList<>();
     Optional<ExitRun> exit = Optional.empty();
     String host = "";
     String boot = "";
@@ -127,6 +149,10 @@ public record HolderFile(
           holders.add(holder(m, 1));
           continue;
         }
+        if ((m = WAITER.matcher(line)).matches()) {
+          waiters.add(holder(m, 1));
+          continue;
+        }
         if ((m = EXIT.matcher(line)).matches()) {
           exit = Optional.of(new ExitRun(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), holder(m, 4)));
           continue;
@@ -136,7 +162,7 @@ public record HolderFile(
       }
       if (strict) throw new IllegalArgumentException("line " + (i + 1) + " is not understood: " + line);
     }
-    return new HolderFile(prepared, holders, exit, host, boot, strict);
+    return new HolderFile(prepared, holders, waiters, exit, host, boot, strict);
   }
 
   private static Holder holder(Matcher m, int g) {

@@ -76,7 +76,7 @@ public final class LockFile implements AutoCloseable {
     try {
       long pause = 10;
       while (!stop.getAsBoolean()) {
-        FileLock lock = channel.tryLock();
+        FileLock lock = tryLock(channel);
         if (lock != null) return Optional.of(new LockFile(path, channel, lock));
         Thread.sleep(pause); // polling a lock that another process holds: no event to await
         pause = Math.min(pause * 2, POLL_MAX.toMillis());
@@ -87,6 +87,19 @@ public final class LockFile implements AutoCloseable {
     }
     channel.close();
     return Optional.empty();
+  }
+
+  /**
+   * The lock, or null while someone else has it: another process, or another thread of this JVM
+   * (the JDK then throws instead). A monitor uses a lock file from one thread only; tests run
+   * several jobs in one JVM.
+   */
+  private static FileLock tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return null;
+    }
   }
 
   /** Locks {@code path}, waiting as long as it takes. */

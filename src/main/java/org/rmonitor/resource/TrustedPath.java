@@ -117,6 +117,19 @@ public final class TrustedPath {
 
   /** Checks a program and the directories above it before rmonitor runs it. */
   public static void checkProgram(Path program, String what) throws UserError {
+    checkFile(program, what, true);
+  }
+
+  /**
+   * Checks a file rmonitor reads its settings from (a resource's {@code .conf}) as an exit
+   * program is checked, but for the executable bit: whoever can write it can change what root's
+   * jobs do just as whoever can write the exit.
+   */
+  public static void checkSettings(Path file, String what) throws UserError {
+    checkFile(file, what, false);
+  }
+
+  private static void checkFile(Path program, String what, boolean executable) throws UserError {
     checkDirectory(program.getParent(), what + " " + program + ": directory");
     Path real;
     try {
@@ -133,7 +146,7 @@ public final class TrustedPath {
     if (!isRegular(a)) {
       throw new UserError(UserError.CONFIG, what + " " + program + ": not a regular file");
     }
-    if (!Files.isExecutable(real)) {
+    if (executable && !Files.isExecutable(real)) {
       throw new UserError(UserError.CONFIG, what + " " + program + ": not executable");
     }
     checkOwnerAndWriters(real, a, euid(), what + " " + program);

@@ -38,6 +38,25 @@ class HolderFileTest {
   }
 
   @Test
+  void waitersFollowTheHoldersInTheOrderTheyCameAndParseBackInThatOrder() {
+    Holder late = new Holder(11, 2, Instant.parse("2013-03-09T04:40:05.250Z"), "merlin", "b1", "cron.daily/late");
+    HolderFile f = new HolderFile(true, List.of(etc)).withWaiters(List.of(late, odd)).writtenBy("merlin", "b1");
+    String text = f.format("UsbBackup");
+    assertThat(text)
+        .contains(
+            """
+            holder pid=10200 start=88123456 since=2013-03-09T04:40:03Z host=merlin boot=b1 job=cron.daily/21.daily.backup.etc
+            waiter pid=11 start=2 since=2013-03-09T04:40:05.250Z host=merlin boot=b1 job=cron.daily/late
+            waiter pid=7 start=1 since=2013-03-09T04:40:04Z job=cron.daily/name with blanks
+            end crc32=""");
+    assertThat(HolderFile.parse(text)).isEqualTo(f);
+    assertThat(HolderFile.parse(text).waiters()).containsExactly(late, odd);
+    assertThat(f.with(false, List.of(), Optional.empty()).waiters()).as("kept by with").containsExactly(late, odd);
+    String torn = text.substring(0, text.indexOf("waiter pid=7"));
+    assertThat(HolderFile.parse(torn).waiters()).as("a torn state keeps the waiters it shows").containsExactly(late);
+  }
+
+  @Test
   void anEmptyFileIsAnUnusedResource() {
     assertThat(HolderFile.parse("")).isEqualTo(HolderFile.EMPTY);
   }

@@ -8,8 +8,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,8 @@ class ResourceTest {
     final Set<Long> monitors = ConcurrentHashMap.newKeySet();
     final Map<Long, List<String>> processes = new ConcurrentHashMap<>();
     final Set<Long> exits = ConcurrentHashMap.newKeySet();
+    /** For a test that must decide the moment a monitor dies: asked instead of {@code monitors}. */
+    final Map<Long, java.util.function.BooleanSupplier> judged = new ConcurrentHashMap<>();
 
     @Override
     public String host() {
@@ -39,6 +44,7 @@ class ResourceTest {
 
     @Override
     public boolean monitorRuns(Holder h) {
+      if (judged.containsKey(h.pid())) return judged.get(h.pid()).getAsBoolean();
       return monitors.contains(h.pid());
     }
 
@@ -55,6 +61,7 @@ class ResourceTest {
 
   final FakeLiveness live = new FakeLiveness();
   final List<String> warnings = new CopyOnWriteArrayList<>();
+  final List<String> notices = new CopyOnWriteArrayList<>();
   final List<String> ran = new CopyOnWriteArrayList<>();
   final AtomicBoolean stop = new AtomicBoolean();
 
@@ -64,7 +71,20 @@ class ResourceTest {
 
   Resource as(long pid) {
     live.monitors.add(pid);
-    return new Resource("UsbBackup", dir, holder(pid), live, warnings::add, stop::get);
+    return new Resource("UsbBackup", dir, holder(pid), live, warnings::add, line -> notices.add(pid + " " + line), stop::get);
+  }
+
+  /** Acquires with {@code limit} in a thread of its own: it may wait for its turn. */
+  CompletableFuture<Integer> acquiring(Resource r, int limit) {
+    CompletableFuture<Integer> result = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try {
+        result.complete(r.acquire(OptionalInt.of(limit), exit("PREP", 0), exit("POST", 0)));
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
   }
 
   Resource.Exit exit(String phase, int status) {
@@ -307,10 +327,167 @@ class ResourceTest {
     assertThat(state().exit()).isEmpty();
   }
 
+  @Test
+  void withALimitOfOneTheNextJobWaitsForItsTurnAndKeepsTheResourcePreparedSoTheBatchCostsOnePrepAndOnePost() throws Exception {
+    Resource a = as(1);
+    Resource b = as(2);
+    assertThat(a.acquire(OptionalInt.of(1), exit("PREP", 0), exit("POST", 0))).isZero();
+    CompletableFuture<Integer> second = acquiring(b, 1);
+    await(notices, "2 LIMIT UsbBackup: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
+    assertThat(state().holders()).containsExactly(holder(1));
+    assertThat(state().waiters()).extracting(Holder::pid).containsExactly(2L);
+    assertThat(second).isNotDone();
+    assertThat(a.release(exit("POST", 0))).as("a waiter wants it: no POST").isZero();
+    assertThat(second.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(notices).contains("2 LIMIT UsbBackup: turn after 0s");
+    assertThat(state().holders()).containsExactly(holder(2));
+    assertThat(state().waiters()).isEmpty();
+    assertThat(b.release(exit("POST", 0))).isZero();
+    assertThat(ran).containsExactly("PREP", "POST");
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void waitersTakeTheirTurnsInTheOrderTheyAsked() throws Exception {
+    Resource a = as(1);
+    a.acquire(OptionalInt.of(1), exit("PREP", 0), exit("POST", 0));
+    CompletableFuture<Integer> b = acquiring(as(2), 1);
+    await(notices, "2 LIMIT UsbBackup: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
+    CompletableFuture<Integer> c = acquiring(as(3), 1);
+    await(notices, "3 LIMIT UsbBackup: waiting, 1 job(s) running, 1 waiting ahead (limit 1)");
+    assertThat(state().waiters()).extracting(Holder::pid).containsExactly(2L, 3L);
+    a.release(exit("POST", 0));
+    assertThat(b.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(c).as("one at a time").isNotDone();
+    assertThat(state().holders()).containsExactly(holder(2));
+    as(2).release(exit("POST", 0));
+    assertThat(c.get(10, TimeUnit.SECONDS)).isZero();
+    as(3).release(exit("POST", 0));
+    assertThat(notices.stream().filter(n -> n.contains("turn")).map(n -> n.split(" ")[0])).containsExactly("2", "3");
+    assertThat(ran).containsExactly("PREP", "POST");
+  }
+
+  @Test
+  void aJobTakesItsPlaceByWhenItAskedNotByWhenItGotTheLock() throws Exception {
+    // Polling a lock is no queue: a job that asked earlier may get the lock later.
+    live.monitors.add(7L);
+    Holder later = holder(7).at(Instant.now().plusSeconds(3600));
+    plant(new HolderFile(true, List.of(holder(1))).withWaiters(List.of(later)));
+    live.monitors.add(1L);
+    CompletableFuture<Integer> b = acquiring(as(2), 1);
+    await(notices, "2 LIMIT UsbBackup: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
+    assertThat(state().waiters()).extracting(Holder::pid).containsExactly(2L, 7L);
+    stop.set(true);
+    assertThat(b.get(10, TimeUnit.SECONDS)).isEqualTo(Resource.STOPPED);
+  }
+
+  @Test
+  void withALimitOfTwoTwoJobsHoldItAndTheThirdWaits() throws Exception {
+    Resource a = as(1);
+    assertThat(a.acquire(OptionalInt.of(2), exit("PREP", 0), exit("POST", 0))).isZero();
+    assertThat(as(2).acquire(OptionalInt.of(2), exit("PREP", 0), exit("POST", 0))).isZero();
+    CompletableFuture<Integer> c = acquiring(as(3), 2);
+    await(notices, "3 LIMIT UsbBackup: waiting, 2 job(s) running, 0 waiting ahead (limit 2)");
+    a.release(exit("POST", 0));
+    assertThat(c.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(state().holders()).containsExactly(holder(2), holder(3));
+    assertThat(notices).noneMatch(n -> n.startsWith("1 ") || n.startsWith("2 "));
+  }
+
+  @Test
+  void aDeadWaiterIsDroppedWithAWarningAndKeepsNothingPrepared() throws Exception {
+    plant(new HolderFile(true, List.of(holder(1))).withWaiters(List.of(holder(9))));
+    Resource a = as(1);
+    Resource b = as(2);
+    CompletableFuture<Integer> second = acquiring(b, 1);
+    await(notices, "2 LIMIT UsbBackup: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
+    assertThat(warnings).singleElement().asString()
+        .contains("waiter cron.daily/job9[9] since 2026-11-30T04:40:00Z is gone without leaving the line; dropped from");
+    assertThat(state().waiters()).extracting(Holder::pid).containsExactly(2L);
+    a.release(exit("POST", 0));
+    second.get(10, TimeUnit.SECONDS);
+    b.release(exit("POST", 0));
+    assertThat(ran).as("adopted, then cleaned up once").containsExactly("POST");
+    // A waiter that is gone wants nothing: the last holder runs POST.
+    live.monitors.add(3L);
+    plant(new HolderFile(true, List.of(holder(3))).withWaiters(List.of(holder(9))));
+    as(3).release(exit("POST", 0));
+    assertThat(ran).containsExactly("POST", "POST");
+    assertThat(state().waiters()).isEmpty();
+  }
+
+  @Test
+  void aStopWhileWaitingLeavesTheLineAtOnceAndTheHolderIsUntouched() throws Exception {
+    Resource a = as(1);
+    a.acquire(OptionalInt.of(1), exit("PREP", 0), exit("POST", 0));
+    CompletableFuture<Integer> second = acquiring(as(2), 1);
+    await(notices, "2 LIMIT UsbBackup: waiting");
+    long told = System.nanoTime();
+    stop.set(true);
+    assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(Resource.STOPPED);
+    assertThat(System.nanoTime() - told).as("at once").isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+    assertThat(state().waiters()).isEmpty();
+    assertThat(state().holders()).containsExactly(holder(1));
+    assertThat(notices).noneMatch(n -> n.contains("turn"));
+    assertThat(a.release(exit("POST", 0))).isZero();
+    assertThat(ran).containsExactly("PREP", "POST");
+  }
+
+  @Test
+  void aStoppedWaiterThatIsTheLastToWantAPreparedResourceRunsItsPost() throws Exception {
+    // The holder dies at the very moment the waiter is told to stop: nobody else will clean up.
+    AtomicBoolean armed = new AtomicBoolean();
+    live.judged.put(9L, () -> {
+      if (!armed.get()) return true;
+      stop.set(true);
+      return false;
+    });
+    plant(new HolderFile(true, List.of(holder(9))));
+    CompletableFuture<Integer> waiting = acquiring(as(2), 1);
+    await(notices, "2 LIMIT UsbBackup: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
+    armed.set(true);
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(Resource.STOPPED);
+    assertThat(ran).containsExactly("POST");
+    assertThat(state().prepared()).isFalse();
+    assertThat(state().holders()).isEmpty();
+    assertThat(state().waiters()).isEmpty();
+  }
+
+  @Test
+  void aStopBeforeTheFirstLookStartsNothingAndJoinsNoLine() throws Exception {
+    as(1).acquire(OptionalInt.of(1), exit("PREP", 0), exit("POST", 0));
+    stop.set(true);
+    assertThat(as(2).acquire(OptionalInt.of(1), exit("PREP", 0), exit("POST", 0))).isEqualTo(Resource.STOPPED);
+    assertThat(state().waiters()).isEmpty();
+    assertThat(notices).isEmpty();
+  }
+
+  @Test
+  void aWaiterWhoseTurnFindsTheResourceNotPreparedRunsPrepAndTheNextTakesItPrepared() throws Exception {
+    // A holder listed in a state that is not prepared: what a failed PREP of another job leaves.
+    live.monitors.add(1L);
+    plant(new HolderFile(false, List.of(holder(1))));
+    CompletableFuture<Integer> b = acquiring(as(2), 1);
+    await(notices, "2 LIMIT UsbBackup: waiting");
+    CompletableFuture<Integer> c = acquiring(as(3), 1);
+    await(notices, "3 LIMIT UsbBackup: waiting");
+    live.monitors.remove(1L); // the holder ends without a word: dropped as gone
+    assertThat(b.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(c).isNotDone();
+    assertThat(ran).containsExactly("PREP");
+    as(2).release(exit("POST", 0));
+    assertThat(c.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(ran).as("the third takes it prepared").containsExactly("PREP");
+  }
+
   private void awaitWarning(String text) throws InterruptedException {
+    await(warnings, text);
+  }
+
+  private static void await(List<String> lines, String text) throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
-    while (warnings.stream().noneMatch(w -> w.contains(text))) {
-      if (System.nanoTime() > deadline) throw new AssertionError("no warning " + text + " in " + warnings);
+    while (lines.stream().noneMatch(w -> w.contains(text))) {
+      if (System.nanoTime() > deadline) throw new AssertionError("no line " + text + " in " + lines);
       Thread.sleep(5); // polling another thread's progress
     }
   }

@@ -1,0 +1,167 @@
+package org.rmonitor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rmonitor.proc.ProcStat;
+
+/**
+ * {@code UsbBackup.conf} with {@code limit=1}: unrelated scripts launched back to back take turns.
+ * Each script waits for its gate file, then marks the disk busy while it "works": a script that
+ * starts while another one works leaves an OVERLAP line in {@code runs}.
+ */
+class LimitIT extends SandboxTest {
+  private static final Pattern PREP = Pattern.compile("PREP UsbBackup: EXIT Begins$");
+  private static final Pattern POST = Pattern.compile("POST UsbBackup: EXIT Begins$");
+
+  @BeforeEach
+  void setUp() throws Exception {
+    box.exit("UsbBackup", "echo \"$1\" >> \"$SANDBOX/runs\"");
+    conf("# one backup at a time on the USB disk\nlimit=1\n");
+  }
+
+  private Path conf(String text) throws Exception {
+    Path conf = box.exits.resolve("UsbBackup.conf");
+    Files.writeString(conf, text);
+    Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
+    return conf;
+  }
+
+  private Path backup(String name) throws Exception {
+    return box.script(
+        name,
+        "UsbBackup",
+        "while [ ! -e \"$SANDBOX/gate." + name + "\" ]; do sleep 0.05; done\n"
+            + "[ -e \"$SANDBOX/busy\" ] && echo \"OVERLAP " + name + "\" >> \"$SANDBOX/runs\"\n"
+            + "touch \"$SANDBOX/busy\"; echo \"" + name + " begin\" >> \"$SANDBOX/runs\"\n"
+            + "sleep 0.2 # the backup's work\n"
+            + "rm -f \"$SANDBOX/busy\"; echo \"" + name + " end\" >> \"$SANDBOX/runs\"");
+  }
+
+  private long launch(String name) throws Exception {
+    int before = box.monitors().size();
+    Sandbox.Result r = box.run(List.of(backup(name).toString()));
+    assertThat(r.status()).as(r.stderr()).isZero();
+    return box.monitors().get(before);
+  }
+
+  private List<String> runs() throws Exception {
+    return Files.exists(tmp.resolve("runs")) ? Files.readAllLines(tmp.resolve("runs")) : List.of();
+  }
+
+  private void awaitLine(String line) {
+    box.await(l -> Sandbox.tagged(l).contains(line));
+  }
+
+  private void open(String name) throws Exception {
+    Files.createFile(tmp.resolve("gate." + name));
+  }
+
+  @Test
+  void threeUnrelatedScriptsTakeTurnsWithOnePrepAndOnePostAndStatusShowsWhoRunsAndWhoWaits() throws Exception {
+    long one = launch("one");
+    awaitLine("one[" + one + "]: PROCESSING Begins");
+    long two = launch("two");
+    awaitLine("two[" + two + "]: LIMIT UsbBackup: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
+    long three = launch("three");
+    awaitLine("three[" + three + "]: LIMIT UsbBackup: waiting, 1 job(s) running, 1 waiting ahead (limit 1)");
+
+    Sandbox.Result status = box.run(List.of(Sandbox.RMONITOR.toString(), "status"));
+    assertThat(status.status()).as(status.stderr()).isZero();
+    List<String> out = status.stdout().lines().toList();
+    assertThat(out)
+        .anyMatch(l -> l.matches("  " + one + " +cron\\.daily/one +PROCESSING +since .*  UsbBackup"))
+        .anyMatch(l -> l.matches("  " + two + " +cron\\.daily/two +waiting for UsbBackup +since .*  UsbBackup"))
+        .anyMatch(l -> l.matches("  " + three + " +cron\\.daily/three +waiting for UsbBackup +since .*  UsbBackup"))
+        .anyMatch(l -> l.matches("  UsbBackup +prepared, limit 1, held by:"));
+    int line = out.indexOf("    waiting for their turn, first first:");
+    assertThat(line).as(status.stdout()).isPositive();
+    assertThat(out.get(line - 1)).matches("      cron\\.daily/one\\[" + one + "\\] since \\S+");
+    assertThat(out.get(line + 1)).matches("      cron\\.daily/two\\[" + two + "\\] since \\S+");
+    assertThat(out.get(line + 2)).matches("      cron\\.daily/three\\[" + three + "\\] since \\S+");
+
+    // Every gate open: each script runs as soon as it has its turn.
+    open("one");
+    open("two");
+    open("three");
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(3));
+    assertThat(runs())
+        .as("one at a time, in the order they came")
+        .containsExactly("PREP", "one begin", "one end", "two begin", "two end", "three begin", "three end", "POST");
+    assertThat(Sandbox.count(lines, PREP)).isEqualTo(1);
+    assertThat(Sandbox.count(lines, POST)).isEqualTo(1);
+    assertThat(lines)
+        .anyMatch(l -> l.matches("two\\[" + two + "\\]: LIMIT UsbBackup: turn after \\d+s"))
+        .anyMatch(l -> l.matches("three\\[" + three + "\\]: LIMIT UsbBackup: turn after \\d+s"))
+        .contains("one[" + one + "]: JOB Status 0", "two[" + two + "]: JOB Status 0", "three[" + three + "]: JOB Status 0")
+        .noneMatch(l -> l.startsWith("one[") && l.contains("LIMIT"))
+        .noneMatch(l -> l.contains("WARNING"));
+    assertThat(box.lockFile("UsbBackup")).contains("prepared no").doesNotContain("holder").doesNotContain("waiter");
+  }
+
+  @Test
+  void aTermToAQueuedJobEndsItAtOnceAndLeavesTheOthersAlone() throws Exception {
+    long one = launch("one");
+    awaitLine("one[" + one + "]: PROCESSING Begins");
+    long two = launch("two");
+    awaitLine("two[" + two + "]: LIMIT UsbBackup: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
+    long three = launch("three");
+    awaitLine("three[" + three + "]: LIMIT UsbBackup: waiting, 1 job(s) running, 1 waiting ahead (limit 1)");
+
+    long sent = System.nanoTime();
+    new ProcessBuilder("kill", "-TERM", Long.toString(two)).start().waitFor();
+    // Ended: a zombie too, since init here may reap it late.
+    ResourceIT.await(() -> ProcStat.of(two).filter(ProcStat::running).isEmpty(), "the queued monitor ends");
+    assertThat(System.nanoTime() - sent).as("ended within a second").isLessThan(1_000_000_000L);
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    assertThat(lines.stream().filter(l -> l.startsWith("two[")))
+        .containsExactly(
+            "two[" + two + "]: JOB Begins",
+            "two[" + two + "]: LIMIT UsbBackup: waiting, 1 job(s) running, 0 waiting ahead (limit 1)",
+            "two[" + two + "]: SIGNAL TERM received; relaying it to the job's processes",
+            "two[" + two + "]: JOB Status 143");
+    assertThat(box.lockFile("UsbBackup")).doesNotContain("pid=" + two + " ").contains("waiter pid=" + three + " ");
+
+    open("one");
+    open("three");
+    lines = Sandbox.tagged(box.awaitJobsEnded(3));
+    assertThat(runs()).containsExactly("PREP", "one begin", "one end", "three begin", "three end", "POST");
+    assertThat(lines)
+        .contains("one[" + one + "]: JOB Status 0", "three[" + three + "]: JOB Status 0")
+        .anyMatch(l -> l.matches("three\\[" + three + "\\]: LIMIT UsbBackup: turn after \\d+s"))
+        .noneMatch(l -> l.contains("WARNING"));
+  }
+
+  @Test
+  void aMalformedConfIsRefusedAtLaunchNamingFileAndLineAndNothingStarts() throws Exception {
+    Path conf = conf("limit=1\nlimit=2\n");
+    Sandbox.Result r = box.run(List.of(backup("one").toString()));
+    assertThat(r.status()).isEqualTo(78);
+    assertThat(r.stderr())
+        .isEqualTo("rmonitor: settings of resource UsbBackup: " + conf + " line 2: limit is set twice (first on line 1)\n");
+    conf("limit=0\n");
+    r = box.run(List.of(backup("one").toString()));
+    assertThat(r.status()).isEqualTo(78);
+    assertThat(r.stderr()).isEqualTo(
+        "rmonitor: settings of resource UsbBackup: " + conf + " line 1: limit must be a whole number from 1 to 999, not \"0\"\n");
+    assertThat(box.monitors()).isEmpty();
+    assertThat(runs()).isEmpty();
+  }
+
+  @Test
+  void aConfOthersCanWriteIsRefusedAtLaunch() throws Exception {
+    Path conf = conf("limit=1\n");
+    Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-rw-rw-"));
+    Sandbox.Result r = box.run(List.of(backup("one").toString()));
+    assertThat(r.status()).isEqualTo(78);
+    assertThat(r.stderr())
+        .isEqualTo("rmonitor: settings of resource UsbBackup: " + conf + ": " + conf + " is writable by others (mode 666)\n");
+    assertThat(box.monitors()).isEmpty();
+  }
+}
