@@ -163,13 +163,7 @@ class ResourceTest {
     Resource a = as(1);
     a.acquire(exit("PREP", 0));
     assertThat(state().holders()).as("a job with processes counts").containsExactly(holder(9), holder(1));
-    Thread releasing = Thread.ofVirtual().start(() -> {
-      try {
-        a.release(exit("POST", 0));
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
+    Thread releasing = releaseInBackground(a);
     awaitWarning("POST waits for processes of job(s) whose monitor died: cron.daily/job9[9] 4711 (rsync)");
     assertThat(ran).as("no POST under a running rsync").isEmpty();
     assertThat(state().holders()).containsExactly(holder(9));
@@ -185,13 +179,7 @@ class ResourceTest {
     live.processes.put(9L, List.of("4711 (rsync)"));
     Resource a = as(1);
     a.acquire(exit("PREP", 0));
-    Thread releasing = Thread.ofVirtual().start(() -> {
-      try {
-        a.release(exit("POST", 0));
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
+    Thread releasing = releaseInBackground(a);
     awaitWarning("POST waits");
     Resource b = as(2);
     assertThat(b.acquire(exit("PREP", 0))).isZero();
@@ -478,6 +466,17 @@ class ResourceTest {
     as(2).release(exit("POST", 0));
     assertThat(c.get(10, TimeUnit.SECONDS)).isZero();
     assertThat(ran).as("the third takes it prepared").containsExactly("PREP");
+  }
+
+  /** Releases in a thread of its own: the release waits for a dead holder's processes. */
+  private Thread releaseInBackground(Resource r) {
+    return Thread.ofVirtual().start(() -> {
+      try {
+        r.release(exit("POST", 0));
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
   }
 
   private void awaitWarning(String text) throws InterruptedException {
