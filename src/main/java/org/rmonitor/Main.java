@@ -170,6 +170,12 @@ public final class Main {
       Transcript transcript = o.notice().wanted() ? Transcript.bounded() : Transcript.off();
       JobLog log = new JobLog(sink, job, err, transcript);
       log.launched(launched);
+      // The last word when the JVM exits for any reason but SIGKILL before the job's end.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (log.statusLogged()) return;
+        log.monitor(org.rmonitor.log.Severity.ERR, "ERROR the monitor is exiting before its job ended");
+        log.jobStatus(SOFTWARE);
+      }));
       try {
         signals.undoIgnored();
         stdoutToDevNull(log);
@@ -178,10 +184,11 @@ public final class Main {
         return status;
       } catch (InterruptedException e) {
         log.monitor(org.rmonitor.log.Severity.ERR, "ERROR interrupted");
+        log.jobStatus(SOFTWARE);
         return SOFTWARE;
       } catch (RuntimeException | Error e) {
         log.monitor(org.rmonitor.log.Severity.ERR, "ERROR rmonitor failed: " + e);
-        log.monitor(org.rmonitor.log.Severity.ERR, "JOB Status " + SOFTWARE);
+        log.jobStatus(SOFTWARE);
         return SOFTWARE;
       }
     } catch (IOException e) {

@@ -15,6 +15,8 @@ import org.rmonitor.log.Sink;
 public final class JobLog {
   static final String LONG_IDENT = "rmonitor";
 
+  private final java.util.concurrent.atomic.AtomicBoolean statusLogged = new java.util.concurrent.atomic.AtomicBoolean();
+
   private final Sink sink;
   private final Job job;
   private final boolean longName;
@@ -38,6 +40,19 @@ public final class JobLog {
   public void launched(Instant at) {
     send(new LogRecord(at, Severity.INFO, job.base(), "JOB " + job.ident() + " Launched"));
     transcript.lifecycle(at, "JOB " + job.ident() + " Launched");
+  }
+
+  /**
+   * {@code JOB Status N}, the job's last word: logged once, whatever path the monitor takes
+   * (a second call, from the shutdown hook say, logs nothing).
+   */
+  public void jobStatus(int status) {
+    if (statusLogged.compareAndSet(false, true)) monitor(Severity.ofStatus(status), "JOB Status " + status);
+  }
+
+  /** True once {@code JOB Status} has been logged. */
+  public boolean statusLogged() {
+    return statusLogged.get();
   }
 
   public void monitor(Severity severity, String message) {

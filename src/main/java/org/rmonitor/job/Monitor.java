@@ -46,7 +46,7 @@ public final class Monitor {
       Preflight.lockDirectory(job.options()); // checked again: it may have changed since launch
     } catch (UserError e) {
       log.monitor(Severity.ERR, "ERROR " + e.getMessage());
-      log.monitor(Severity.ERR, "JOB Status " + e.exitCode);
+      log.jobStatus(e.exitCode);
       return e.exitCode;
     }
     Optional<LockFile> claim = Optional.empty();
@@ -55,12 +55,12 @@ public final class Monitor {
         claim = Overlap.claim(job, log, signals::anyReceived); // true once SIGNAL is logged
       } catch (UserError | java.io.IOException e) {
         log.monitor(Severity.ERR, "ERROR " + e.getMessage());
-        log.monitor(Severity.ERR, "JOB Status " + UserError.CONFIG);
+        log.jobStatus(UserError.CONFIG);
         return UserError.CONFIG;
       }
       if (claim.isEmpty()) {
         int status = stopped() ? 128 + signals.received() : 0;
-        log.monitor(Severity.ofStatus(status), "JOB Status " + status);
+        log.jobStatus(status);
         return status;
       }
     }
@@ -138,12 +138,13 @@ public final class Monitor {
       }
     }
     int result = status.value();
-    log.monitor(Severity.ofStatus(result), "JOB Status " + result);
+    log.jobStatus(result);
     return result;
   }
 
+  /** A WARNING or SIGNAL line; none after JOB Status, the job's last word (a late TERM changes nothing). */
   private void warn(String line) {
-    log.monitor(Severity.WARNING, line);
+    if (!log.statusLogged()) log.monitor(Severity.WARNING, line);
   }
 
   private void notice(String line) {
