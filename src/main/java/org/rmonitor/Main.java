@@ -166,7 +166,7 @@ public final class Main {
     if (!(parse(rest, env) instanceof Invocation.Run run)) return SOFTWARE;
     Options o = run.options();
     Job job = Job.of(o, ProcessHandle.current().pid());
-    try (Sink sink = Sinks.open(o.log(), o.fallback(), err)) {
+    try (Sink sink = Sinks.open(o.log(), o.fallback(), err, JobLog.notices(job, org.rmonitor.log.Severity.WARNING))) {
       Transcript transcript = o.notice().wanted() ? Transcript.bounded() : Transcript.off();
       JobLog log = new JobLog(sink, job, err, transcript);
       log.launched(launched);

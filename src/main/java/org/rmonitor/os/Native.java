@@ -36,6 +36,7 @@ public final class Native {
   public static final int SOCK_STREAM = 1;
   public static final int SOCK_DGRAM = 2;
   public static final int MSG_NOSIGNAL = 0x4000;
+  public static final int MSG_DONTWAIT = 0x40;
   private static final int SOCK_CLOEXEC = 02000000;
   private static final int O_CLOEXEC = 02000000;
   private static final int O_WRONLY = 1;
@@ -215,10 +216,19 @@ public final class Native {
 
   /** A socket of {@code type} in the Unix domain, closed on exec, connected to {@code path}. */
   public static int connectUnix(String path, int type) throws ErrnoException {
+    return connectUnix(path, type, null);
+  }
+
+  /**
+   * As {@link #connectUnix(String, int)}, with {@link #sendTimeout} set before connecting: on
+   * Linux it bounds a stream connect to a daemon whose listen queue is full as well.
+   */
+  public static int connectUnix(String path, int type, java.time.Duration sendBound) throws ErrnoException {
     byte[] name = path.getBytes(StandardCharsets.UTF_8);
     if (name.length >= SUN_PATH_MAX) throw new ErrnoException("connect(" + path + ")", ENAMETOOLONG);
     int fd = (int) call("socket", s -> (int) SOCKET.invokeExact(s, AF_UNIX, type | SOCK_CLOEXEC, 0));
     try (Arena arena = Arena.ofConfined()) {
+      if (sendBound != null) sendTimeout(fd, sendBound);
       MemorySegment addr = arena.allocate(2 + SUN_PATH_MAX);
       addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
       MemorySegment.copy(name, 0, addr, ValueLayout.JAVA_BYTE, 2, name.length);

@@ -36,7 +36,7 @@ class SocketSinkTest {
       SyslogFormat format = new SyslogFormat(ZoneOffset.UTC);
       Instant t = Instant.parse("2013-03-09T04:40:03Z");
       FileSink fallback = new FileSink(tmp.resolve("fallback"), format, "host");
-      try (SocketSink sink = new SocketSink(path.toString(), format, fallback, Duration.ofSeconds(2));
+      try (SocketSink sink = new SocketSink(new Destination(Destination.Kind.UNIX, path.toString()), format, fallback, Duration.ofSeconds(2), m -> new LogRecord(t, Severity.WARNING, "job[1]", m));
           SocketChannel daemon = connectedTo(server, sink, new LogRecord(t, Severity.INFO, "job[1]", "JOB Begins"))) {
         sink.send(new LogRecord(t, Severity.ERR, "job[1]", "x".repeat(5000)));
         sink.send(new LogRecord(t, Severity.INFO, "job[1]", "JOB Status 0"));
