@@ -54,6 +54,19 @@ final class Connector {
     }
   }
 
+  /** What went wrong, in an administrator's words rather than a JDK class name. */
+  static String describe(Exception e) {
+    if (e instanceof javax.net.ssl.SSLHandshakeException) {
+      Throwable root = e;
+      while (root.getCause() != null) root = root.getCause();
+      if (root instanceof java.security.cert.CertPathBuilderException) {
+        return "TLS handshake failed: its certificate is not signed by a CA trusted here (see --tls-ca)";
+      }
+      return "TLS handshake failed: " + root.getMessage();
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
   private static Connection datagram(InetSocketAddress address) throws IOException {
     DatagramChannel channel = DatagramChannel.open();
     channel.connect(address);

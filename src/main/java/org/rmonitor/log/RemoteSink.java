@@ -79,6 +79,16 @@ final class RemoteSink implements Sink {
     return format.room(ident);
   }
 
+  /** For tests: whether lines go to the collector, to the fallback, or back to the collector. */
+  Outage.Mode mode() {
+    lock.lock();
+    try {
+      return outage.mode();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public void send(LogRecord record) throws IOException {
     Frame frame = new Frame(record, frame(format.format(record)));
@@ -201,7 +211,7 @@ final class RemoteSink implements Sink {
     try {
       opened = connector.open();
     } catch (IOException | RuntimeException e) {
-      trouble = "cannot be reached: " + e.getMessage();
+      trouble = "cannot be reached: " + Connector.describe(e);
     }
     lock.lock();
     try {
@@ -238,7 +248,7 @@ final class RemoteSink implements Sink {
         to.abort();
         connection = null;
         nextAttempt = System.nanoTime(); // a restarted collector is back at once
-        fail("failed: " + trouble.getMessage(), true);
+        fail("failed: " + Connector.describe(trouble), true);
       }
       changed.signalAll();
     } finally {
