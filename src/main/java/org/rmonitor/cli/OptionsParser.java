@@ -271,11 +271,12 @@ public final class OptionsParser {
                               ?framing=lf for a LF after each instead
             --fallback FILE   lines the log cannot take (RMONITOR_FALLBACK,
                               /var/log/rmonitor.undelivered)
-            --max-message BYTES  the most bytes of one message, header included;
-                              longer lines come in parts marked [1/+] ... [N/N]
+            --max-message BYTES
+                              the most bytes of one message, header included; a
+                              longer line comes in parts marked [1/+] ... [N/N]
                               (RMONITOR_MAX_MESSAGE, 1000 local, 2048 remote)
             --tls-ca FILE     PEM CA certificates a tls:// collector is trusted by
-                              (RMONITOR_TLS_CA, the system's)
+                              (RMONITOR_TLS_CA, the JDK's store: the system's)
             --grace SECONDS   from a relayed signal to SIGKILL (RMONITOR_GRACE, 30)
             --timeout TIME    end the target as SIGTERM would after TIME: 90, 90s,
                               45m, 6h (RMONITOR_TIMEOUT, none)
