@@ -165,16 +165,17 @@ final class RemoteSink implements Sink {
   private void run() {
     try {
       while (true) {
-        Frame next;
-        Connection to;
+        Frame next = null;
+        Connection to = null;
+        Connection last = null;
+        boolean done = false;
         lock.lock();
         try {
-          while (true) {
+          while (!done) {
             if (aborted || (closing && queue.isEmpty())) {
-              if (connection != null && !aborted) connection.close();
-              return;
-            }
-            if (connection == null) {
+              last = aborted ? null : connection; // close() may still abort it: it stays set
+              done = true;
+            } else if (connection == null) {
               long wait = nextAttempt - System.nanoTime();
               if (wait <= 0) break;
               if (closing) return; // the queue is the fallback file's now
@@ -185,12 +186,20 @@ final class RemoteSink implements Sink {
               changed.await();
             }
           }
-          to = connection;
-          next = to == null ? null : queue.pollFirst();
-          inFlight = next;
-          changed.signalAll();
+          if (!done) {
+            to = connection;
+            next = to == null ? null : queue.pollFirst();
+            inFlight = next;
+            changed.signalAll();
+          }
         } finally {
           lock.unlock();
+        }
+        if (done) {
+          // The end, politely (TLS close_notify), and without the lock: with a full buffer it
+          // may block until close() aborts the connection.
+          if (last != null) last.close();
+          return;
         }
         if (to == null) {
           connect();
