@@ -119,7 +119,9 @@ public final class Main {
       String line = "JOB " + job.name() + "[" + pid + "] NOT LAUNCHED: the monitor " + started.failure()
           + "; its JVM's own words are in " + o.fallback();
       err.println("rmonitor: " + job.base() + ": " + line);
-      try (Sink sink = Sinks.open(o.log(), o.fallback(), err)) {
+      java.util.function.Function<String, org.rmonitor.log.LogRecord> asLaunchers =
+          m -> new org.rmonitor.log.LogRecord(Instant.now(), org.rmonitor.log.Severity.WARNING, job.base(), m);
+      try (Sink sink = Sinks.open(o.log(), o.fallback(), err, asLaunchers)) {
         sink.send(new org.rmonitor.log.LogRecord(Instant.now(), org.rmonitor.log.Severity.ERR, job.base(), line));
       } catch (IOException e) {
         err.println("rmonitor: could not log that: " + e.getMessage());
