@@ -18,7 +18,11 @@ import java.util.function.LongSupplier;
  * </ul>
  */
 final class Outage {
-  static final Duration BOUND = Duration.ofSeconds(1);
+  /**
+   * Two seconds: long enough that a daemon busy on a loaded machine (cron.daily runs many jobs at
+   * once) is not taken for a stuck one, short enough that a stuck one costs a job one pause.
+   */
+  static final Duration BOUND = Duration.ofSeconds(2);
   static final Duration RECOVERY_BOUND = Duration.ofMillis(100);
   static final Duration PROBE_EVERY = Duration.ofSeconds(1);
   static final Duration CALM = Duration.ofSeconds(10);

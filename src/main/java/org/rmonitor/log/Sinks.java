@@ -10,8 +10,11 @@ import java.util.function.Function;
 
 /** Builds the sink for a destination, with the fallback file behind it. */
 public final class Sinks {
-  /** How long the monitor waits for a vanished log socket before it uses the fallback. */
-  public static final Duration PATIENCE = Duration.ofSeconds(2);
+  /**
+   * How long the monitor waits for a vanished log socket before it uses the fallback: the same
+   * bound as for a daemon that does not read.
+   */
+  public static final Duration PATIENCE = Outage.BOUND;
 
   private Sinks() {}
 

@@ -127,7 +127,7 @@ class RemoteIT extends SandboxTest {
       long pid = box.monitors().getFirst();
       List<String> kept = Files.readAllLines(box.fallback);
       assertThat(kept).filteredOn(l -> l.contains("WARNING")).hasSize(1);
-      assertThat(kept.getFirst()).contains("deaf[" + pid + "]: WARNING log tcp://127.0.0.1:" + collector.port() + " took no line within 1 s");
+      assertThat(kept.getFirst()).contains("deaf[" + pid + "]: WARNING log tcp://127.0.0.1:" + collector.port() + " took no line within 2 s");
 
       collector.startReading();
       List<String> got = collector.await(m -> !m.isEmpty(), Sandbox.TIMEOUT);

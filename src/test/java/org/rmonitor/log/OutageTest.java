@@ -17,7 +17,7 @@ class OutageTest {
   @Test
   void aLineWaitsOneBoundThenTheOutageBeginsWithOneWarning() {
     assertThat(outage.tryDestination()).isTrue();
-    assertThat(outage.bound()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(outage.bound()).isEqualTo(Duration.ofSeconds(2));
     assertThat(outage.failed()).as("the WARNING is due").isTrue();
     assertThat(outage.bound()).isZero();
     assertThat(outage.tryDestination()).as("no waiting, no probe yet").isFalse();

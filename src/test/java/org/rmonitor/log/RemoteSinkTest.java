@@ -107,7 +107,7 @@ class RemoteSinkTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(sink.mode()).isEqualTo(Outage.Mode.FALLBACK);
         List<String> kept = fallback();
-        assertThat(kept.getFirst()).startsWith("WARNING log " + to + " took no line within 1 s (a collector that stopped reading?)");
+        assertThat(kept.getFirst()).startsWith("WARNING log " + to + " took no line within 2 s (a collector that stopped reading?)");
 
         collector.startReading();
         awaitMode(sink, Outage.Mode.RECOVER);

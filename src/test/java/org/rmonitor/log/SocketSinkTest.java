@@ -102,7 +102,7 @@ class SocketSinkTest {
       List<String> delivered = new java.util.ArrayList<>(texts(daemon.read()));
       List<String> fallback = fallbackLines();
       assertThat(fallback.getFirst())
-          .isEqualTo("rmonitor: job[1]: WARNING log unix:" + path + " took no line within 1 s (a daemon that stopped"
+          .isEqualTo("rmonitor: job[1]: WARNING log unix:" + path + " took no line within 2 s (a daemon that stopped"
               + " reading: full disk, blocked queue?); lines go to " + tmp.resolve("fallback") + " until it takes them again");
       int k = delivered.size();
       assertThat(k).as("the socket's queue").isBetween(1, 99);
