@@ -256,7 +256,8 @@ final class RemoteSink implements Sink {
       } else {
         to.abort();
         connection = null;
-        nextAttempt = System.nanoTime(); // a restarted collector is back at once
+        // A restarted TCP collector is back at once; a UDP one says nothing until the next ICMP.
+        nextAttempt = System.nanoTime() + (udp ? Outage.PROBE_EVERY.toNanos() : 0);
         fail("failed: " + Connector.describe(trouble), true);
       }
       changed.signalAll();

@@ -145,6 +145,27 @@ class RemoteSinkTest {
     }
   }
 
+  /** UDP to a closed port on a reachable host: the kernel says so, and no line is lost. */
+  @Test
+  void udpToAClosedPortIsNoticedAndItsLinesAreKept() throws Exception {
+    int port;
+    try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Destination to = Destination.parse("udp://127.0.0.1:" + port);
+    int sent = 0;
+    try (RemoteSink sink = sink(to)) {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (sink.mode() != Outage.Mode.FALLBACK && System.nanoTime() < deadline) {
+        sink.send(line("u" + ++sent));
+        Thread.sleep(10); // gives the ICMP reply time to come back; the mode is the condition
+      }
+    }
+    List<String> kept = fallback();
+    assertThat(kept.getFirst()).startsWith("WARNING log " + to + " failed: ");
+    assertThat(kept).containsAll(IntStream.rangeClosed(1, sent).mapToObj(i -> "u" + i).toList());
+  }
+
   @Test
   void tlsTrustsTheCaGivenAndRefusesAnUnknownOneWithTheReason() throws Exception {
     TestCa ca = TestCa.create(tmp.resolve("ca"));
