@@ -119,7 +119,9 @@ public final class Main {
       String line = "JOB " + job.name() + "[" + pid + "] NOT LAUNCHED: the monitor " + started.failure()
           + "; its JVM's own words are in " + o.fallback();
       err.println("rmonitor: " + job.base() + ": " + line);
-      try (Sink sink = Sinks.open(o.log(), o.fallback(), err)) {
+      java.util.function.Function<String, org.rmonitor.log.LogRecord> asLaunchers =
+          m -> new org.rmonitor.log.LogRecord(Instant.now(), org.rmonitor.log.Severity.WARNING, job.base(), m);
+      try (Sink sink = Sinks.open(o.log(), o.fallback(), err, asLaunchers)) {
         sink.send(new org.rmonitor.log.LogRecord(Instant.now(), org.rmonitor.log.Severity.ERR, job.base(), line));
       } catch (IOException e) {
         err.println("rmonitor: could not log that: " + e.getMessage());
@@ -166,7 +168,7 @@ public final class Main {
     if (!(parse(rest, env) instanceof Invocation.Run run)) return SOFTWARE;
     Options o = run.options();
     Job job = Job.of(o, ProcessHandle.current().pid());
-    try (Sink sink = Sinks.open(o.log(), o.fallback(), err)) {
+    try (Sink sink = Sinks.open(o.log(), o.fallback(), err, JobLog.notices(job, org.rmonitor.log.Severity.WARNING))) {
       Transcript transcript = o.notice().wanted() ? Transcript.bounded() : Transcript.off();
       JobLog log = new JobLog(sink, job, err, transcript);
       log.launched(launched);

@@ -103,6 +103,13 @@ class MainTest {
         "--mail-to=-t UsbBackup SCRIPT | --mail-to: address '-t' in '-t' starts with '-'",
         "--sendmail=msmtp UsbBackup SCRIPT | --sendmail 'msmtp' must be an absolute path",
         "--notify=ping.sh UsbBackup SCRIPT | --notify 'ping.sh' must be an absolute path",
+        "--log tcp://h:99999 UsbBackup SCRIPT | log destination 'tcp://h:99999': port 99999 is not between 1 and 65535",
+        "--log tcp://h:0 UsbBackup SCRIPT | port 0 is not between 1 and 65535",
+        "--log tls://h?framing=rfc UsbBackup SCRIPT | must be tls://HOST[:PORT][?framing=lf]",
+        "--log udp://h?framing=lf UsbBackup SCRIPT | must be udp://HOST[:PORT]",
+        "--max-message 479 UsbBackup SCRIPT | --max-message '479' must be a number of bytes from 480 to 65000",
+        "--max-message 1k UsbBackup SCRIPT | --max-message '1k' must be a number of bytes",
+        "--tls-ca ca.pem UsbBackup SCRIPT | --tls-ca 'ca.pem' must be an absolute path",
       })
   void usageErrorsExit64(String words, String message) throws IOException {
     refused(64, args(words.split(" ")), message);
@@ -223,5 +230,26 @@ class MainTest {
   void aNotifyProgramThatCannotBeExecuted() throws IOException {
     Path text = Files.writeString(tmp.resolve("ping"), "curl https://hc-ping.com/x\n");
     refused(78, args("--notify=" + text, "UsbBackup", "SCRIPT"), "notify program " + text + ": not executable");
+  }
+
+  @Test
+  void aLogFileThatIsADirectory() throws IOException {
+    env.put("RMONITOR_LOG", "file:" + tmp);
+    refused(78, args("UsbBackup", "SCRIPT"), "log file " + tmp + ": is a directory");
+  }
+
+  @Test
+  void aFallbackFileThatIsADirectory() throws IOException {
+    env.put("RMONITOR_FALLBACK", tmp.toString());
+    refused(78, args("UsbBackup", "SCRIPT"), "fallback file " + tmp + ": is a directory");
+  }
+
+  @Test
+  void aTlsCaFileThatIsMissingOrNoCertificates() throws IOException {
+    env.put("RMONITOR_LOG", "tls://127.0.0.1:1");
+    refused(78, args("--tls-ca", tmp + "/ca.pem", "UsbBackup", "SCRIPT"), "TLS CA file " + tmp + "/ca.pem: no such file");
+    err.reset();
+    Files.writeString(tmp.resolve("ca.pem"), "not a certificate\n");
+    refused(78, args("--tls-ca", tmp + "/ca.pem", "UsbBackup", "SCRIPT"), "TLS CA file " + tmp + "/ca.pem: not PEM certificates");
   }
 }

@@ -32,6 +32,8 @@ public final class OptionsParser {
     OPTIONS.addOption(Option.builder().longOpt("exit-dir").hasArg().argName("DIR").build());
     OPTIONS.addOption(Option.builder().longOpt("log").hasArg().argName("DEST").build());
     OPTIONS.addOption(Option.builder().longOpt("fallback").hasArg().argName("FILE").build());
+    OPTIONS.addOption(Option.builder().longOpt("max-message").hasArg().argName("BYTES").build());
+    OPTIONS.addOption(Option.builder().longOpt("tls-ca").hasArg().argName("FILE").build());
     OPTIONS.addOption(Option.builder().longOpt("grace").hasArg().argName("SECONDS").build());
     OPTIONS.addOption(Option.builder().longOpt("timeout").hasArg().argName("TIME").build());
     OPTIONS.addOption(Option.builder().longOpt("overlap").hasArg().argName("POLICY").build());
@@ -145,12 +147,25 @@ public final class OptionsParser {
   private static Destination destination(CommandLine cl, Map<String, String> env)
       throws UsageException {
     Setting s = setting(cl, env, "log", "RMONITOR_LOG");
-    if (s == null) return Destination.parse("syslog");
+    Destination d;
     try {
-      return Destination.parse(s.value());
+      d = Destination.parse(s == null ? "syslog" : s.value());
     } catch (IllegalArgumentException e) {
       throw new UsageException(s.source() + ": " + e.getMessage());
     }
+    Setting size = setting(cl, env, "max-message", "RMONITOR_MAX_MESSAGE");
+    if (size != null) {
+      int bytes = size.value().matches("[0-9]{1,6}") ? Integer.parseInt(size.value()) : -1;
+      if (bytes < Destination.MIN_MAX_MESSAGE || bytes > Destination.MAX_MAX_MESSAGE) {
+        throw new UsageException(
+            size.source() + " '" + size.value() + "' must be a number of bytes from "
+                + Destination.MIN_MAX_MESSAGE + " to " + Destination.MAX_MAX_MESSAGE);
+      }
+      d = d.withMaxMessage(bytes);
+    }
+    // A CA file only matters to a TLS collector; set in a crontab, it must not break the others.
+    Path ca = path(cl, env, "tls-ca", "RMONITOR_TLS_CA", null);
+    return ca != null && d.kind() == Destination.Kind.TLS ? d.withTlsCa(ca) : d;
   }
 
   private static Duration grace(CommandLine cl, Map<String, String> env) throws UsageException {
@@ -252,8 +267,16 @@ public final class OptionsParser {
             --exit-dir DIR    RESOURCE.exit programs (RMONITOR_EXIT_DIR, PREFIX/lib/rmonitor)
             --log DEST        syslog | unix:PATH | stderr | file:PATH | udp://HOST[:PORT]
                               | tcp://HOST[:PORT] | tls://HOST[:PORT] (RMONITOR_LOG, syslog)
+                              tcp and tls frame messages by octet counting; add
+                              ?framing=lf for a LF after each instead
             --fallback FILE   lines the log cannot take (RMONITOR_FALLBACK,
                               /var/log/rmonitor.undelivered)
+            --max-message BYTES
+                              the most bytes of one message, header included; a
+                              longer line comes in parts marked [1/+] ... [N/N]
+                              (RMONITOR_MAX_MESSAGE, 1000 local, 2048 remote)
+            --tls-ca FILE     PEM CA certificates a tls:// collector is trusted by
+                              (RMONITOR_TLS_CA, the JDK's store: the system's)
             --grace SECONDS   from a relayed signal to SIGKILL (RMONITOR_GRACE, 30)
             --timeout TIME    end the target as SIGTERM would after TIME: 90, 90s,
                               45m, 6h (RMONITOR_TIMEOUT, none)
@@ -276,7 +299,7 @@ public final class OptionsParser {
       Exit status: 0 launched; 64 usage error; 66 script or interpreter unusable;
       69 no Java 25 or later found; 71 the monitor could not be started;
       78 configuration (lock dir, exit program, RESOURCE.conf, log destination,
-      --sendmail, --notify) missing, malformed or unsafe.
+      fallback file, TLS CA file, --sendmail, --notify) missing, malformed or unsafe.
       See rmonitor(1).
       """;
 }

@@ -3,17 +3,22 @@ package org.rmonitor.job;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.function.Function;
 import org.rmonitor.log.LogRecord;
+import org.rmonitor.log.Parts;
 import org.rmonitor.log.Severity;
 import org.rmonitor.log.Sink;
 
 /**
  * Writes a job's lines under the right ident. The target's own output is always tagged
  * {@code JOB[PID]}; rmonitor's lines and its exits' output too, or with {@code -L} as
- * {@code rmonitor: JOB[PID]: ...} so the job management stands apart from the script.
+ * {@code rmonitor: JOB[PID]: ...} so the job management stands apart from the script. Every
+ * message fits the destination: a longer one goes in marked parts, its prefix on each.
  */
 public final class JobLog {
   static final String LONG_IDENT = "rmonitor";
+  /** A bound on the room asked of a sink that has no size limit (a file): one part in memory. */
+  private static final int MAX_ROOM = 64 * 1024;
 
   private final java.util.concurrent.atomic.AtomicBoolean statusLogged = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -22,6 +27,8 @@ public final class JobLog {
   private final boolean longName;
   private final PrintStream lastResort;
   private final Transcript transcript;
+  private final int targetRoom;
+  private final int monitorRoom;
 
   public JobLog(Sink sink, Job job, PrintStream lastResort) {
     this(sink, job, lastResort, Transcript.off());
@@ -34,6 +41,8 @@ public final class JobLog {
     this.longName = job.options().longName();
     this.lastResort = lastResort;
     this.transcript = transcript;
+    this.targetRoom = room(job.ident(), "");
+    this.monitorRoom = room(monitorIdent(), "");
   }
 
   /** The launcher's line, sent on its behalf with the time it was launched. */
@@ -56,18 +65,49 @@ public final class JobLog {
   }
 
   public void monitor(Severity severity, String message) {
+    String ident = monitorIdent();
+    String head = monitorHead();
     Instant now = Instant.now();
     transcript.lifecycle(now, message);
-    send(
-        longName
-            ? new LogRecord(now, severity, LONG_IDENT, job.ident() + ": " + message)
-            : new LogRecord(now, severity, job.ident(), message));
+    for (String part : Parts.cut(head, message, monitorRoom)) send(new LogRecord(now, severity, ident, part));
   }
 
   public void target(Severity severity, String text) {
     Instant now = Instant.now();
     transcript.target(severity == Severity.ERR, now, text);
-    send(new LogRecord(now, severity, job.ident(), text));
+    for (String part : Parts.cut("", text, targetRoom)) send(new LogRecord(now, severity, job.ident(), part));
+  }
+
+  /** The bytes of text one line of the target's output may carry in one message. */
+  int targetRoom() {
+    return targetRoom;
+  }
+
+  /** The same for a line of an exit's output, {@code prefix} ({@code PREP R: }) in front of it. */
+  int exitRoom(String prefix) {
+    return room(monitorIdent(), monitorHead() + prefix);
+  }
+
+  /** How a line rmonitor adds (a WARNING of the log itself, say) is logged for {@code job}. */
+  public static Function<String, LogRecord> notices(Job job, Severity severity) {
+    return message ->
+        job.options().longName()
+            ? new LogRecord(Instant.now(), severity, LONG_IDENT, job.ident() + ": " + message)
+            : new LogRecord(Instant.now(), severity, job.ident(), message);
+  }
+
+  private String monitorIdent() {
+    return longName ? LONG_IDENT : job.ident();
+  }
+
+  private String monitorHead() {
+    return longName ? job.ident() + ": " : "";
+  }
+
+  /** The bytes of text after {@code head} that one message under {@code ident} can carry. */
+  private int room(String ident, String head) {
+    int room = Math.min(MAX_ROOM, sink.room(ident)) - head.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    return Math.max(Parts.MIN_ROOM, room);
   }
 
   private void send(LogRecord record) {

@@ -1,13 +1,13 @@
 package org.rmonitor.job;
 
-import org.rmonitor.log.Escaper;
 import org.rmonitor.log.LineSplitter;
 import org.rmonitor.log.Severity;
 import org.rmonitor.proc.ProcessRunner;
 
 /**
- * A child's raw output turned into log lines: split per stream on newlines, escaped, stdout at
- * info and stderr at err. The policy lives here; the process plumbing knows no log format.
+ * A child's raw output turned into log lines: split per stream on newlines, escaped, cut into
+ * marked parts that fit one message each, stdout at info and stderr at err. The policy lives
+ * here; the process plumbing knows no log format.
  */
 final class LineOutput implements ProcessRunner.Output {
   /** Where the lines go. */
@@ -15,20 +15,15 @@ final class LineOutput implements ProcessRunner.Output {
     void line(Severity severity, String text);
   }
 
-  /**
-   * The most bytes of one line sent as one syslog message. With escaping at worst four times
-   * longer, a part stays under rsyslog's default 8 KiB message limit.
-   */
-  static final int MAX_LINE_BYTES = 1900;
-
   private final Lines lines;
   private final LineSplitter out;
   private final LineSplitter err;
 
-  LineOutput(Lines lines) {
+  /** {@code room}: the most bytes of text one message may carry; a longer line comes in parts. */
+  LineOutput(Lines lines, int room) {
     this.lines = lines;
-    this.out = new LineSplitter(MAX_LINE_BYTES, b -> lines.line(Severity.INFO, Escaper.escape(b)));
-    this.err = new LineSplitter(MAX_LINE_BYTES, b -> lines.line(Severity.ERR, Escaper.escape(b)));
+    this.out = new LineSplitter(room, text -> lines.line(Severity.INFO, text));
+    this.err = new LineSplitter(room, text -> lines.line(Severity.ERR, text));
   }
 
   @Override

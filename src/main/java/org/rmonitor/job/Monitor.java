@@ -180,7 +180,7 @@ public final class Monitor {
                                   + String.join(", ", left.stream().map(Orphans::describe).toList())));
                 }
               },
-              new LineOutput(log::target), true, watchers);
+              new LineOutput(log::target, log.targetRoom()), true, watchers);
       log.monitor(Severity.ofStatus(s), "PROCESSING Status " + s);
       return s;
     } finally {
@@ -223,7 +223,7 @@ public final class Monitor {
                 ProcStat.of(p.pid()).ifPresent(st -> started.started(p.pid(), st.startTicks()));
               }
             },
-            new LineOutput((sev, text) -> log.monitor(sev, prefix + text)),
+            new LineOutput((sev, text) -> log.monitor(sev, prefix + text), log.exitRoom(prefix)),
             false,
             List.of(signals.grace()));
     log.monitor(Severity.ofStatus(s), prefix + "EXIT Status  " + s);

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import org.rmonitor.UserError;
 import org.rmonitor.cli.OverlapPolicy;
 import org.rmonitor.cli.Options;
+import org.rmonitor.log.CollectorCheck;
 import org.rmonitor.log.Destination;
+import org.rmonitor.log.Tls;
 import org.rmonitor.resource.LockFile;
 import org.rmonitor.resource.ResourceConf;
 import org.rmonitor.resource.TrustedPath;
@@ -54,13 +56,22 @@ public final class Preflight {
     if (o.notice().sendmail().isPresent()) TrustedPath.checkProgram(o.notice().sendmail().get(), "sendmail program");
     if (o.notice().notifyProgram().isPresent()) TrustedPath.checkProgram(o.notice().notifyProgram().get(), "notify program");
 
-    requireDirectoryOf(o.fallback(), "fallback file");
+    requireFileIn(o.fallback(), "fallback file");
     Destination log = o.log();
-    if (log.kind() == Destination.Kind.FILE) requireDirectoryOf(Path.of(log.target()), "log file");
+    if (log.kind() == Destination.Kind.FILE) requireFileIn(Path.of(log.target()), "log file");
+    if (log.tlsCa().isPresent()) checkCaFile(log.tlsCa().get());
     if (log.isSocket() && !Files.exists(Path.of(log.target()))) {
       err.println(
           "rmonitor: WARNING log socket " + log.target() + " is not there (is a syslog daemon"
               + " running?); lines go to " + o.fallback() + " until it is");
+    }
+    if (log.isRemote()) {
+      CollectorCheck.problem(log, COLLECTOR_CHECK)
+          .ifPresent(
+              problem ->
+                  err.println(
+                      "rmonitor: WARNING log collector " + log + " " + problem + "; lines go to " + o.fallback()
+                          + " until it can be reached"));
     }
   }
 
@@ -72,10 +83,25 @@ public final class Preflight {
     TrustedPath.checkDirectory(o.lockDir(), "lock directory");
   }
 
-  private static void requireDirectoryOf(Path file, String what) throws UserError {
+  /** How long the launcher waits to learn whether a remote collector answers. */
+  static final java.time.Duration COLLECTOR_CHECK = java.time.Duration.ofSeconds(1);
+
+  /** A file rmonitor appends to: its directory must exist, and it must not be one itself. */
+  private static void requireFileIn(Path file, String what) throws UserError {
     Path dir = file.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new UserError(UserError.CONFIG, what + " " + file + ": directory " + dir + " does not exist");
+    }
+    if (Files.isDirectory(file)) throw new UserError(UserError.CONFIG, what + " " + file + ": is a directory");
+  }
+
+  private static void checkCaFile(Path ca) throws UserError {
+    if (!Files.isRegularFile(ca)) throw new UserError(UserError.CONFIG, "TLS CA file " + ca + ": no such file");
+    if (!Files.isReadable(ca)) throw new UserError(UserError.CONFIG, "TLS CA file " + ca + ": not readable");
+    try {
+      Tls.trustStore(ca);
+    } catch (IOException e) {
+      throw new UserError(UserError.CONFIG, "TLS CA file " + e.getMessage());
     }
   }
 

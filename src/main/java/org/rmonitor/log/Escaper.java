@@ -1,13 +1,19 @@
 package org.rmonitor.log;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Turns the raw bytes of one output line into text that is safe to log: valid UTF-8 passes,
- * anything else is written as {@code \xNN}, and characters that could forge or hide log content
- * (control characters, C1 controls, line and paragraph separators, bidirectional overrides) as
- * {@code \xNN} or a backslash, u and four hex digits. A script's output is hostile: it must never be able to start a
- * new log line or make one read differently from what was written.
+ * Turns the raw bytes of one output line into text that is safe to log, and back: valid UTF-8
+ * passes, a backslash is doubled, anything else is written as {@code \xNN}, and characters that
+ * could forge or hide log content (control characters, C1 controls, line and paragraph
+ * separators, bidirectional overrides) as {@code \xNN} or a backslash, u and four hex digits. A
+ * script's output is hostile: it must never be able to start a new log line or make one read
+ * differently from what was written. As every backslash in the result starts an escape, {@link
+ * #unescape} gives back exactly the bytes that were written.
+ *
+ * <p>The unit of escaping is one byte or one whole UTF-8 character: {@link #unitLength} and
+ * {@link #cost} let a splitter cut between units without escaping twice.
  */
 public final class Escaper {
   private Escaper() {}
@@ -19,8 +25,11 @@ public final class Escaper {
     int i = off;
     while (i < end) {
       int c = b[i] & 0xff;
-      if (c < 0x80) {
-        if (c < 0x20 || c == 0x7f) {
+      int n = unitLength(b, i, end);
+      if (n <= 1) {
+        if (c == '\\') {
+          out.append("\\\\");
+        } else if (c < 0x20 || c >= 0x7f) { // a control character, DEL, or a byte that is not UTF-8
           hex(out, c);
         } else {
           out.append((char) c);
@@ -28,15 +37,10 @@ public final class Escaper {
         i++;
         continue;
       }
-      int n = sequenceLength(b, i, end);
-      if (n == 0) {
-        hex(out, c);
-        i++;
-        continue;
-      }
       int cp = decode(b, i, n);
       if (unsafe(cp)) {
-        out.append(String.format("\\u%04X", cp));
+        out.append("\\u").append(HEX_UPPER.charAt(cp >> 12)).append(HEX_UPPER.charAt((cp >> 8) & 15))
+            .append(HEX_UPPER.charAt((cp >> 4) & 15)).append(HEX_UPPER.charAt(cp & 15));
       } else {
         out.appendCodePoint(cp);
       }
@@ -45,10 +49,13 @@ public final class Escaper {
     return out.toString();
   }
 
-  /** The common case, plain ASCII text, needs no escaping at all. */
+  private static final String HEX_UPPER = "0123456789ABCDEF";
+
+  /** The common case, plain ASCII text without a backslash, needs no escaping at all. */
   private static boolean printableAscii(byte[] b, int off, int len) {
     for (int i = off; i < off + len; i++) {
-      if (b[i] < 0x20 || b[i] == 0x7f) return false; // bytes >= 0x80 are negative
+      // bytes >= 0x80 are negative
+      if (b[i] < 0x20 || b[i] == 0x7f || b[i] == '\\') return false;
     }
     return true;
   }
@@ -66,9 +73,14 @@ public final class Escaper {
     out.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
   }
 
-  /** The length of the well-formed UTF-8 sequence at {@code i} (RFC 3629, table 3-7), or 0. */
-  static int sequenceLength(byte[] b, int i, int end) {
+  /**
+   * The raw length of the unit at {@code i}: 1 for a byte (ASCII, or one that starts no valid
+   * UTF-8 sequence), n for a whole well-formed n-byte character (RFC 3629, table 3-7); or 0 while
+   * the bytes up to {@code end} are a valid but incomplete start of one, so more bytes decide.
+   */
+  public static int unitLength(byte[] b, int i, int end) {
     int c = b[i] & 0xff;
+    if (c < 0x80) return 1;
     int n;
     int lo = 0x80;
     int hi = 0xbf;
@@ -83,15 +95,60 @@ public final class Escaper {
       if (c == 0xf0) lo = 0x90;
       if (c == 0xf4) hi = 0x8f; // nothing above U+10FFFF
     } else {
-      return 0;
+      return 1;
     }
-    if (i + n > end) return 0;
+    if (i + 1 >= end) return 0;
     int second = b[i + 1] & 0xff;
-    if (second < lo || second > hi) return 0;
+    if (second < lo || second > hi) return 1;
     for (int k = 2; k < n; k++) {
-      if ((b[i + k] & 0xc0) != 0x80) return 0;
+      if (i + k >= end) return 0;
+      if ((b[i + k] & 0xc0) != 0x80) return 1;
     }
     return n;
+  }
+
+  /** How many bytes the unit of {@code n} raw bytes at {@code i} takes once escaped. */
+  public static int cost(byte[] b, int i, int n) {
+    if (n == 1) {
+      int c = b[i] & 0xff;
+      if (c == '\\') return 2;
+      return c < 0x20 || c >= 0x7f ? 4 : 1;
+    }
+    return unsafe(decode(b, i, n)) ? 6 : n;
+  }
+
+  /**
+   * The bytes an escaped text was made from: the inverse of {@link #escape(byte[])}.
+   *
+   * @throws IllegalArgumentException for a backslash that starts no escape this class writes
+   */
+  public static byte[] unescape(String text) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c != '\\') {
+        int cp = text.codePointAt(i);
+        out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+        i += Character.charCount(cp);
+        continue;
+      }
+      char kind = i + 1 < text.length() ? text.charAt(i + 1) : ' ';
+      if (kind == '\\') {
+        out.write('\\');
+        i += 2;
+      } else if (kind == 'x' && i + 4 <= text.length()) {
+        out.write(Integer.parseInt(text, i + 2, i + 4, 16));
+        i += 4;
+      } else if (kind == 'u' && i + 6 <= text.length()) {
+        int cp = Integer.parseInt(text, i + 2, i + 6, 16);
+        out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+        i += 6;
+      } else {
+        throw new IllegalArgumentException("no escape at " + i + " of '" + text + "'");
+      }
+    }
+    return out.toByteArray();
   }
 
   private static int decode(byte[] b, int i, int n) {

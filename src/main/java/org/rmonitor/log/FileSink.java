@@ -43,6 +43,16 @@ public final class FileSink implements Sink {
     while (line.hasRemaining()) channel.write(line);
   }
 
+  public Path path() {
+    return path;
+  }
+
+  /** Lines are cut as for a local socket, so a file reads the same as syslog would. */
+  @Override
+  public int room(String ident) {
+    return format.room(ident);
+  }
+
   @Override
   public synchronized void close() throws IOException {
     if (channel != null) channel.close();

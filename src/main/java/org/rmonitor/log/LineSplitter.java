@@ -3,59 +3,124 @@ package org.rmonitor.log;
 import java.util.function.Consumer;
 
 /**
- * Cuts a byte stream into lines on LF, dropping one CR before it. A line longer than
- * {@code maxBytes} is handed on in parts of at most that size, cut between UTF-8 characters, so
- * no line is ever merged with another, lost, or truncated by a syslog daemon's size limit.
+ * Cuts the byte stream a process writes into log messages: a line per LF, one CR before it
+ * dropped, each line escaped ({@link Escaper}). A line whose escaped text is longer than {@code
+ * room} bytes is handed on in marked parts ({@link Parts}) that each fit in {@code room}, cut
+ * between escape units, so no line is ever merged with another, lost, or truncated by a syslog
+ * daemon's size limit. It holds at most one part in memory, however long a line runs: a script
+ * that draws a progress bar with CRs for an hour is logged as it goes.
  */
 public final class LineSplitter {
-  private final int maxBytes;
-  private final Consumer<byte[]> lines;
+  private final int room;
+  private final Consumer<String> messages;
   private final byte[] buf;
   private int len;
+  /** buf[0, decided) is made of whole escape units whose escaped length is {@code escaped}. */
+  private int decided;
+  private int escaped;
+  /** The last unit boundary at which part {@code part} could be cut with its mark, and what fits there. */
+  private int fit;
+  /** 1 until the line in progress has been cut; then the number of the part in progress. */
+  private int part = 1;
 
-  public LineSplitter(int maxBytes, Consumer<byte[]> lines) {
-    if (maxBytes < 4) throw new IllegalArgumentException("maxBytes < 4");
-    this.maxBytes = maxBytes;
-    this.lines = lines;
-    this.buf = new byte[maxBytes];
+  /** {@code room}: the most bytes of one message's text, marks included. */
+  public LineSplitter(int room, Consumer<String> messages) {
+    if (room < Parts.MIN_ROOM) throw new IllegalArgumentException("room " + room + " < " + Parts.MIN_ROOM);
+    this.room = room;
+    this.messages = messages;
+    this.buf = new byte[room + 8]; // a part, the unit that did not fit, and a CR kept back
   }
 
   public void feed(byte[] data, int off, int n) {
     for (int i = off; i < off + n; i++) {
       byte c = data[i];
       if (c == '\n') {
-        emitLine();
+        endLine();
+        continue;
+      }
+      buf[len++] = c;
+      if (c >= 0x20 && c < 0x7f && c != '\\' && decided == len - 1) {
+        take(1, 1); // plain ASCII: the fast path of nearly every line
       } else {
-        if (len == maxBytes) emitPart();
-        buf[len++] = c;
+        decide(false);
       }
     }
   }
 
   /** End of stream: a last line without a newline is still a line. */
   public void finish() {
-    if (len > 0) emitLine();
+    if (len > 0 || part > 1) endLine();
   }
 
-  private void emitLine() {
-    int n = len > 0 && buf[len - 1] == '\r' ? len - 1 : len;
-    lines.accept(java.util.Arrays.copyOf(buf, n));
-    len = 0;
-  }
-
-  /** Emits a full buffer up to the start of a UTF-8 character that may be incomplete. */
-  private void emitPart() {
-    int cut = len;
-    for (int back = 1; back <= 3 && len - back >= 0; back++) {
-      int c = buf[len - back] & 0xff;
-      if ((c & 0xc0) == 0x80) continue; // continuation byte: keep looking for its lead
-      int need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-      if (need > back) cut = len - back; // its sequence is not complete yet: carry it over
-      break;
+  private void endLine() {
+    if (len > 0 && buf[len - 1] == '\r') len--;
+    decide(true);
+    if (part == 1) {
+      emit(0, len, "");
+    } else {
+      emit(0, len, Parts.mark(part, true));
     }
-    if (cut == 0) cut = len;
-    lines.accept(java.util.Arrays.copyOf(buf, cut));
-    System.arraycopy(buf, cut, buf, 0, len - cut);
-    len -= cut;
+    len = 0;
+    decided = 0;
+    escaped = 0;
+    fit = 0;
+    part = 1;
+  }
+
+  /** Takes every unit that the bytes so far decide (at the end of a line, all of them). */
+  private void decide(boolean atEnd) {
+    while (decided < len) {
+      // A CR is decided by the byte after it: dropped before a LF, escaped otherwise.
+      if (!atEnd && buf[decided] == '\r' && decided + 1 == len) return;
+      int n = Escaper.unitLength(buf, decided, len);
+      if (n == 0) {
+        if (!atEnd) return; // the rest of a UTF-8 character may still come
+        n = 1; // it never came: the bytes are escaped one by one
+      }
+      take(n, Escaper.cost(buf, decided, n));
+    }
+  }
+
+  /** Adds the unit at {@code decided}, cutting a part first when the line would outgrow the room. */
+  private void take(int n, int cost) {
+    if (escaped + cost > wholeRoom()) {
+      int cut = fit;
+      emit(0, cut, Parts.mark(part, false));
+      System.arraycopy(buf, cut, buf, 0, len - cut);
+      len -= cut;
+      int redo = decided - cut;
+      decided = 0;
+      escaped = 0;
+      fit = 0;
+      part++;
+      // The units carried over into the new part are counted again against its room.
+      while (decided < redo) {
+        int m = Math.max(1, Escaper.unitLength(buf, decided, len)); // 0: a cut-short character, taken byte by byte
+        take(m, Escaper.cost(buf, decided, m));
+      }
+    }
+    decided += n;
+    escaped += cost;
+    if (escaped <= wholeRoom() - markRoom()) fit = decided;
+  }
+
+  /** How much escaped text the part in progress may hold if it turns out to be the last one. */
+  private int wholeRoom() {
+    if (part > 1) return room - Parts.markRoom(part);
+    // A line starting with '[' may have to escape it (3 more bytes) to not look like a mark.
+    return len > 0 && buf[0] == '[' ? room - 3 : room;
+  }
+
+  /** What a mark takes from a part that has to be cut: the whole-line room already counts it after part 1. */
+  private int markRoom() {
+    return part == 1 ? Parts.markRoom(1) : 0;
+  }
+
+  private void emit(int from, int to, String mark) {
+    if (part == 1 && Parts.looksMarked(buf, to)) {
+      messages.accept(mark + Parts.ESCAPED_BRACKET + Escaper.escape(buf, from + 1, to - from - 1));
+    } else {
+      messages.accept(mark + Escaper.escape(buf, from, to - from));
+    }
   }
 }

@@ -3,103 +3,135 @@ package org.rmonitor.log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.function.Function;
 import org.rmonitor.os.Native;
 
 /**
- * Sends records to a local syslog socket, and loses none when the daemon goes away.
- * logrotate restarts syslog daemons at night, just when cron.daily runs: a send to a daemon that
- * died fails, and the monitor reconnects for a short while before it writes to the fallback file.
- * The datagrams still queued in the dead daemon's socket were "sent" but are gone, so the last few
- * seconds of records are also written to the fallback file on a restart: a duplicate is better than
- * a loss.
+ * Sends records to a local syslog socket, and neither loses them nor stalls the job when the
+ * daemon goes away or stops reading.
+ *
+ * <p>logrotate restarts syslog daemons at night, just when cron.daily runs: a send to a daemon
+ * that died fails, and the monitor reconnects for a short while ({@code patience}) before it
+ * writes to the fallback file. The datagrams still queued in the dead daemon's socket were "sent"
+ * but are gone, so the last few seconds of records are also written to the fallback file on a
+ * restart ({@link ReplayWindow}).
+ *
+ * <p>A daemon that is alive but does not read (full disk, blocked queue) gets each line for at
+ * most {@link Outage#BOUND}; then lines go to the fallback file, after one WARNING there, until a
+ * probe finds it reading again ({@link Outage}).
  */
 public final class SocketSink implements Sink {
-  static final Duration REPLAY_WINDOW = Duration.ofSeconds(3);
-  static final int REPLAY_MAX = 2000;
   static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
   private final String path;
+  private final String name;
   private final SyslogFormat format;
-  private final Sink fallback;
+  private final FileSink fallback;
   private final Duration patience;
+  private final Function<String, LogRecord> notices;
+  private final Outage outage;
   private final UnixSocket socket = new UnixSocket();
-  private final ArrayDeque<LogRecord> recent = new ArrayDeque<>();
-  private final ArrayDeque<Instant> recentSent = new ArrayDeque<>();
-  private boolean down;
+  private final ReplayWindow recent;
 
-  /** {@code patience} bounds how long one outage may hold up a line before the fallback. */
-  public SocketSink(String path, SyslogFormat format, Sink fallback, Duration patience) {
-    this.path = path;
+  /**
+   * {@code patience} bounds how long one outage may hold up a line before the fallback;
+   * {@code notices} makes the one WARNING of an outage a record of the job's.
+   */
+  public SocketSink(
+      Destination to, SyslogFormat format, FileSink fallback, Duration patience, Function<String, LogRecord> notices) {
+    this(to, format, fallback, patience, notices, System::nanoTime);
+  }
+
+  SocketSink(
+      Destination to,
+      SyslogFormat format,
+      FileSink fallback,
+      Duration patience,
+      Function<String, LogRecord> notices,
+      java.util.function.LongSupplier nanos) {
+    this.path = to.target();
+    this.name = to.kind() == Destination.Kind.SYSLOG ? "syslog (" + to.target() + ")" : to.toString();
     this.format = format;
     this.fallback = fallback;
     this.patience = patience;
+    this.notices = notices;
+    this.outage = new Outage(nanos);
+    this.recent = new ReplayWindow(nanos);
   }
 
   @Override
   public synchronized void send(LogRecord record) throws IOException {
-    byte[] datagram = format.datagram(record).getBytes(StandardCharsets.UTF_8);
-    if (!socket.connected() && !reconnect(down ? Duration.ZERO : patience)) {
-      down = true;
+    if (!outage.tryDestination()) {
       fallback.send(record);
       return;
     }
-    try {
-      socket.send(datagram);
-    } catch (Native.ErrnoException e) {
-      // The daemon died or restarted: what it still had queued died with it.
-      replayToFallback();
-      if (!reconnect(patience)) {
-        down = true;
-        fallback.send(record);
-        return;
-      }
-      try {
-        socket.send(datagram);
-      } catch (Native.ErrnoException again) {
-        down = true;
-        fallback.send(record);
-        return;
-      }
+    String trouble = deliver(format.datagram(record).getBytes(StandardCharsets.UTF_8), outage.bound());
+    if (trouble == null) {
+      outage.delivered();
+      recent.add(record);
+      return;
     }
-    down = false;
-    remember(record);
+    if (outage.failed()) {
+      fallback.send(
+          notices.apply(
+              "WARNING log " + name + " " + trouble + "; lines go to " + fallback.path()
+                  + " until it takes them again"));
+    }
+    fallback.send(record);
   }
 
-  private boolean reconnect(Duration within) {
+  /** Sends one datagram, waiting at most {@code bound}: null once it went, else why it did not. */
+  private String deliver(byte[] datagram, Duration bound) throws IOException {
+    // Only the first failure of an outage waits for a daemon to come back.
+    Duration restart = outage.mode() == Outage.Mode.DELIVER ? patience : Duration.ZERO;
+    if (!socket.connected()) {
+      String why = reconnect(restart);
+      if (why != null) return why;
+    }
+    try {
+      return socket.send(datagram, bound) ? null : stuck(bound);
+    } catch (Native.ErrnoException e) {
+      // The daemon died or restarted: what it still had queued died with it.
+      for (LogRecord r : recent.drain()) fallback.send(r);
+      String why = reconnect(restart);
+      if (why != null) return why;
+      try {
+        return socket.send(datagram, bound) ? null : stuck(bound);
+      } catch (Native.ErrnoException again) {
+        socket.disconnect();
+        return "failed: " + again.getMessage();
+      }
+    }
+  }
+
+  private static String stuck(Duration bound) {
+    return bound.isZero()
+        ? "still takes no line"
+        : "took no line within " + Sinks.describe(bound) + " (a daemon that stopped reading: full disk, blocked queue?)";
+  }
+
+  /** Connects, retrying for {@code within} while the socket is missing; null once connected. */
+  private String reconnect(Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       try {
         socket.connect(path);
-        return true;
+        return null;
       } catch (Native.ErrnoException e) {
-        if (System.nanoTime() - deadline >= 0) return false;
+        if (System.nanoTime() - deadline >= 0) return "cannot be reached: " + e.getMessage();
         try {
           Thread.sleep(RETRY_PAUSE); // polling a path that another process will create
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
-          return false;
+          return "cannot be reached: interrupted";
         }
       }
     }
   }
 
-  private void remember(LogRecord record) {
-    Instant now = Instant.now();
-    recent.addLast(record);
-    recentSent.addLast(now);
-    while (recent.size() > REPLAY_MAX
-        || Duration.between(recentSent.peekFirst(), now).compareTo(REPLAY_WINDOW) > 0) {
-      recent.removeFirst();
-      recentSent.removeFirst();
-    }
-  }
-
-  private void replayToFallback() throws IOException {
-    for (LogRecord r : recent) fallback.send(r);
-    recent.clear();
-    recentSent.clear();
+  @Override
+  public int room(String ident) {
+    return format.room(ident);
   }
 
   @Override

@@ -15,6 +15,11 @@ public final class StderrSink implements Sink {
   }
 
   @Override
+  public int room(String ident) {
+    return format.room(ident);
+  }
+
+  @Override
   public synchronized void send(LogRecord record) {
     err.print(format.fileLine(record, host));
     err.flush();

@@ -14,12 +14,24 @@ public final class SyslogFormat {
       DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
 
   private final ZoneId zone;
+  private final int maxMessage;
   // A job logs many lines a second: format each second's stamp once.
   private long stampSecond = Long.MIN_VALUE;
   private String stamp;
 
   public SyslogFormat(ZoneId zone) {
+    this(zone, Destination.LOCAL_MAX_MESSAGE);
+  }
+
+  /** {@code maxMessage}: the most bytes of one datagram, header included. */
+  public SyslogFormat(ZoneId zone, int maxMessage) {
     this.zone = zone;
+    this.maxMessage = maxMessage;
+  }
+
+  /** The bytes of message text a datagram under {@code ident} has room for. */
+  public int room(String ident) {
+    return Math.max(Parts.MIN_ROOM, maxMessage - datagramHeader(ident));
   }
 
   /**
@@ -29,6 +41,11 @@ public final class SyslogFormat {
   public String datagram(LogRecord r) {
     return "<" + (FACILITY * 8 + r.severity().code) + ">" + stamp(r) + " " + r.ident() + ": "
         + r.message();
+  }
+
+  /** The bytes of a datagram before its message: {@code <PRI>}, the stamp, the tag and ": ". */
+  public static int datagramHeader(String ident) {
+    return "<142>Mar  9 04:40:03 : ".length() + Parts.utf8Length(ident); // LOCAL1's PRIs have 3 digits
   }
 
   /** {@code Mmm dd HH:mm:ss HOST TAG: MSG}, as rsyslog's traditional file format. */

@@ -3,29 +3,35 @@ package org.rmonitor.log;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import org.rmonitor.os.Native;
 import org.rmonitor.os.Native.ErrnoException;
 
 /**
  * A connected Unix socket to a syslog daemon, as syslog(3) uses /dev/log: a datagram socket,
  * or, where the daemon listens on a stream socket (syslog-ng's unix-stream), a stream with each
- * message ended by a NUL byte, as the C library does then.
+ * message ended by a NUL byte, as the C library does then. A send waits for room in the daemon's
+ * queue for a bounded time only (SO_SNDTIMEO, or MSG_DONTWAIT for no wait at all): the C library
+ * blocks for as long as the daemon does not read, and a job behind it would stall all night.
  */
 final class UnixSocket implements AutoCloseable {
   private final Arena arena = Arena.ofShared();
   private MemorySegment buffer = arena.allocate(8192);
   private int fd = -1;
   private boolean stream;
+  /** The SO_SNDTIMEO set on fd, so it is set again only when the bound changes. */
+  private Duration bound;
 
   /** Connects to {@code path}, closing any earlier connection first. */
   void connect(String path) throws ErrnoException {
     closeFd();
+    bound = Outage.BOUND;
     try {
-      fd = Native.connectUnix(path, Native.SOCK_DGRAM);
+      fd = Native.connectUnix(path, Native.SOCK_DGRAM, bound);
       stream = false;
     } catch (ErrnoException e) {
       if (e.errno != Native.EPROTOTYPE) throw e;
-      fd = Native.connectUnix(path, Native.SOCK_STREAM);
+      fd = Native.connectUnix(path, Native.SOCK_STREAM, bound);
       stream = true;
     }
   }
@@ -34,17 +40,47 @@ final class UnixSocket implements AutoCloseable {
     return fd >= 0;
   }
 
-  /** Sends one message; blocks while the daemon's queue is full rather than drop it. */
-  void send(byte[] message) throws ErrnoException {
+  /**
+   * Sends one message, waiting at most {@code within} for the daemon to make room for it.
+   *
+   * @return false when the daemon took nothing in that time (EAGAIN): it is alive, not reading
+   * @throws ErrnoException when the daemon is gone (ECONNREFUSED, ENOTCONN, ...)
+   */
+  boolean send(byte[] message, Duration within) throws ErrnoException {
     if (fd < 0) throw new ErrnoException("send", Native.ENOTCONN);
     long length = message.length + (stream ? 1 : 0);
     if (buffer.byteSize() < length) buffer = arena.allocate(length);
     MemorySegment.copy(message, 0, buffer, ValueLayout.JAVA_BYTE, 0, message.length);
     if (stream) buffer.set(ValueLayout.JAVA_BYTE, message.length, (byte) 0);
+    int flags = Native.MSG_NOSIGNAL;
+    if (within.isZero()) {
+      flags |= Native.MSG_DONTWAIT;
+    } else if (!within.equals(bound)) {
+      Native.sendTimeout(fd, within);
+      bound = within;
+    }
+    long deadline = System.nanoTime() + within.toNanos();
     long sent = 0;
     while (sent < length) { // a datagram goes whole; a stream may take it in pieces
-      sent += Native.send(fd, buffer.asSlice(sent), length - sent, Native.MSG_NOSIGNAL);
+      try {
+        if (sent > 0 && !within.isZero()) { // the rest of a piece gets what is left of the bound
+          Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+          Native.sendTimeout(fd, left);
+          bound = left;
+        }
+        sent += Native.send(fd, buffer.asSlice(sent), length - sent, flags);
+      } catch (ErrnoException e) {
+        if (e.errno != Native.EAGAIN) throw e;
+        // Half a message on a stream cannot be taken back: end the stream, the daemon drops it.
+        if (sent > 0) closeFd();
+        return false;
+      }
     }
+    return true;
+  }
+
+  void disconnect() {
+    closeFd();
   }
 
   private void closeFd() {

@@ -36,6 +36,7 @@ public final class Native {
   public static final int SOCK_STREAM = 1;
   public static final int SOCK_DGRAM = 2;
   public static final int MSG_NOSIGNAL = 0x4000;
+  public static final int MSG_DONTWAIT = 0x40;
   private static final int SOCK_CLOEXEC = 02000000;
   private static final int O_CLOEXEC = 02000000;
   private static final int O_WRONLY = 1;
@@ -56,6 +57,8 @@ public final class Native {
   private static final MethodHandle SOCKET = link("socket", FunctionDescriptor.of(INT, INT, INT, INT));
   private static final MethodHandle CONNECT = link("connect", FunctionDescriptor.of(INT, INT, PTR, INT));
   private static final MethodHandle SEND = link("send", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT));
+  private static final MethodHandle RECV = link("recv", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT));
+  private static final MethodHandle BIND = link("bind", FunctionDescriptor.of(INT, INT, PTR, INT));
   private static final MethodHandle SETSOCKOPT =
       link("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
   private static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(INT, INT));
@@ -213,15 +216,47 @@ public final class Native {
     }
   }
 
+  /**
+   * A socket of {@code type} in the Unix domain, closed on exec, bound to {@code path}: what a
+   * syslog daemon listens on. The JDK's channels cannot make a datagram one.
+   */
+  public static int bindUnix(String path, int type) throws ErrnoException {
+    byte[] name = path.getBytes(StandardCharsets.UTF_8);
+    if (name.length >= SUN_PATH_MAX) throw new ErrnoException("bind(" + path + ")", ENAMETOOLONG);
+    int fd = (int) call("socket", s -> (int) SOCKET.invokeExact(s, AF_UNIX, type | SOCK_CLOEXEC, 0));
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment addr = sockaddr(arena, name);
+      call("bind(" + path + ")", s -> (int) BIND.invokeExact(s, fd, addr, 2 + name.length + 1));
+      return fd;
+    } catch (ErrnoException e) {
+      close(fd);
+      throw e;
+    }
+  }
+
+  private static MemorySegment sockaddr(Arena arena, byte[] name) {
+    MemorySegment addr = arena.allocate(2 + SUN_PATH_MAX); // zeroed: the path ends with a NUL
+    addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+    MemorySegment.copy(name, 0, addr, ValueLayout.JAVA_BYTE, 2, name.length);
+    return addr;
+  }
+
   /** A socket of {@code type} in the Unix domain, closed on exec, connected to {@code path}. */
   public static int connectUnix(String path, int type) throws ErrnoException {
+    return connectUnix(path, type, null);
+  }
+
+  /**
+   * As {@link #connectUnix(String, int)}, with {@link #sendTimeout} set before connecting: on
+   * Linux it bounds a stream connect to a daemon whose listen queue is full as well.
+   */
+  public static int connectUnix(String path, int type, java.time.Duration sendBound) throws ErrnoException {
     byte[] name = path.getBytes(StandardCharsets.UTF_8);
     if (name.length >= SUN_PATH_MAX) throw new ErrnoException("connect(" + path + ")", ENAMETOOLONG);
     int fd = (int) call("socket", s -> (int) SOCKET.invokeExact(s, AF_UNIX, type | SOCK_CLOEXEC, 0));
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment addr = arena.allocate(2 + SUN_PATH_MAX);
-      addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-      MemorySegment.copy(name, 0, addr, ValueLayout.JAVA_BYTE, 2, name.length);
+      if (sendBound != null) sendTimeout(fd, sendBound);
+      MemorySegment addr = sockaddr(arena, name);
       call("connect(" + path + ")", s -> (int) CONNECT.invokeExact(s, fd, addr, 2 + name.length + 1));
       return fd;
     } catch (ErrnoException e) {
@@ -241,6 +276,11 @@ public final class Native {
       tv.setAtIndex(LONG, 1, bound.toNanosPart() / 1000);
       call("setsockopt(SO_SNDTIMEO)", s -> (int) SETSOCKOPT.invokeExact(s, fd, SOL_SOCKET, SO_SNDTIMEO, tv, 16));
     }
+  }
+
+  /** recv(2) into {@code buffer}; returns how many bytes came (a datagram: the whole of it). */
+  public static long recv(int fd, MemorySegment buffer, int flags) throws ErrnoException {
+    return call("recv", s -> (long) RECV.invokeExact(s, fd, buffer, buffer.byteSize(), flags));
   }
 
   /** send(2) of {@code length} bytes of {@code buffer}; returns how many the kernel took. */

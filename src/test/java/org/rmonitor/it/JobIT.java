@@ -152,6 +152,7 @@ class JobIT extends SandboxTest {
             printf 'crlf\\r\\nempty next\\n\\ntab\\there\\n'
             printf 'bad \\xff\\xfe utf8 \\033[31mred\\n'
             printf 'forged\\nJan  1 00:00:00 host sshd[1]: fake\\n'
+            printf '%s\\n' 'C:\\dir \\x0a is text' '[1/2] not a part'
             head -c 5000 /dev/zero | tr '\\0' 'x'; echo
             printf 'no newline at end'""");
     List<String> lines = job(List.of(s.toString()));
@@ -163,14 +164,25 @@ class JobIT extends SandboxTest {
             me + "tab\\x09here",
             me + "bad \\xff\\xfe utf8 \\x1b[31mred",
             me + "forged",
+            me + "C:\\\\dir \\\\x0a is text",
+            me + "\\x5b1/2] not a part",
             me + "no newline at end");
     // The forged line is logged as the job's, not as sshd's.
     assertThat(lines).contains(me + "Jan  1 00:00:00 host sshd[1]: fake");
-    // 5000 bytes arrive whole, in parts of at most 1900, in order.
-    String joined =
-        String.join("", lines.stream().filter(l -> l.startsWith(me + "x")).map(l -> l.substring(me.length())).toList());
-    assertThat(joined).isEqualTo("x".repeat(5000));
-    assertThat(lines.stream().filter(l -> l.startsWith(me + "x"))).hasSize(3);
+    // 5000 bytes arrive whole, in order, in marked parts that each fit a 1 KiB daemon.
+    java.util.regex.Pattern part = java.util.regex.Pattern.compile("\\[(\\d+)/(\\+|\\d+)\\] (x+)");
+    List<java.util.regex.Matcher> parts =
+        lines.stream().filter(l -> l.startsWith(me)).map(l -> part.matcher(l.substring(me.length()))).filter(java.util.regex.Matcher::matches).toList();
+    assertThat(parts).hasSize(6);
+    StringBuilder joined = new StringBuilder();
+    for (int k = 0; k < parts.size(); k++) {
+      assertThat(parts.get(k).group(1)).isEqualTo(Integer.toString(k + 1));
+      assertThat(parts.get(k).group(2)).isEqualTo(k + 1 == parts.size() ? Integer.toString(k + 1) : "+");
+      joined.append(parts.get(k).group(3));
+      // The datagram: "<PRI>Mmm dd hh:mm:ss " + tag + message, at most 1000 bytes.
+      assertThat(21 + me.length() + parts.get(k).group().length()).isLessThanOrEqualTo(1000);
+    }
+    assertThat(joined.toString()).isEqualTo("x".repeat(5000));
   }
 
   @Test
@@ -203,7 +215,14 @@ class JobIT extends SandboxTest {
     List<String> kept = Files.readAllLines(box.fallback);
     assertThat(kept).anyMatch(l -> l.endsWith(" nosyslog[" + pid() + "]: kept"));
     assertThat(kept.getLast()).endsWith(" nosyslog[" + pid() + "]: JOB Status 0");
-    assertThat(kept.getFirst()).matches("[A-Z][a-z]{2} [ 1-3][0-9] \\d\\d:\\d\\d:\\d\\d \\S+ cron\\.daily: JOB nosyslog\\[\\d+\\] Launched");
+    // One WARNING says why, then the lines, the first with its original time.
+    assertThat(kept.getFirst())
+        .endsWith(
+            " nosyslog[" + pid() + "]: WARNING log unix:" + tmp.resolve("missing.sock") + " cannot be reached: connect("
+                + tmp.resolve("missing.sock") + "): No such file or directory; lines go to " + box.fallback
+                + " until it takes them again");
+    assertThat(kept.get(1)).matches("[A-Z][a-z]{2} [ 1-3][0-9] \\d\\d:\\d\\d:\\d\\d \\S+ cron\\.daily: JOB nosyslog\\[\\d+\\] Launched");
+    assertThat(kept).filteredOn(l -> l.contains("WARNING")).hasSize(1);
   }
 
   @Test

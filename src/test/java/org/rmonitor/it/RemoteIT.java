@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.rmonitor.log.TcpCollector;
 
 /** Remote collectors: the same rsyslogd, listening on loopback UDP and TCP. */
 class RemoteIT extends SandboxTest {
@@ -67,6 +68,8 @@ class RemoteIT extends SandboxTest {
             "rmonitor: " + job + ": JOB Status 0");
     assertThat(box.syslog.detailLines())
         .contains("local1.err " + job + " and an error", "local1.info " + job + " to the collector");
+    // Nothing but the job's messages: no junk message per line from bytes between frames.
+    assertThat(box.syslog.detailLines()).allMatch(l -> l.startsWith("local1."));
     // The report reads a collector's file as well as a local one.
     Sandbox.Result report = box.run(List.of(Sandbox.RMONITOR.toString(), "report", box.syslog.messages().toString()));
     assertThat(report.stdout()).startsWith("HOST ").contains("\nJOB " + job + " launched ");
@@ -84,13 +87,69 @@ class RemoteIT extends SandboxTest {
   }
 
   @Test
+  void tcpWithLfFraming() throws Exception {
+    logsTo("tcp://127.0.0.1:" + tcpPort + "?framing=lf");
+  }
+
+  /** Every byte a job sends is an RFC 6587 frame of an RFC 5424 message, nothing in between. */
+  @Test
+  void aJobsFramesParseStrictly() throws Exception {
+    try (TcpCollector collector = TcpCollector.tcp(false, false)) {
+      Path s = box.script("framed", "UsbBackup /bin/sh", "echo 'Grüße €'; echo; printf 'x%.0s' $(seq 1 3000); echo");
+      box.run(List.of(s.toString()), Map.of("RMONITOR_LOG", "tcp://127.0.0.1:" + collector.port()));
+      long pid = box.monitors().getFirst();
+      List<String> got = collector.await(m -> !m.isEmpty() && m.getLast().endsWith("JOB Status 0"), Sandbox.TIMEOUT);
+      assertThat(collector.errors()).isEmpty();
+      String header = "<1[34][0-9]>1 \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z \\S+ ";
+      assertThat(got).allMatch(m -> m.matches(header + "(framed " + pid + "|cron\\.daily -) - - .*"));
+      assertThat(got).anyMatch(m -> m.endsWith(" framed " + pid + " - - Grüße €"));
+      assertThat(got).anyMatch(m -> m.endsWith(" framed " + pid + " - - "));
+      // 3000 bytes in parts that each fit the remote default of 2048 bytes.
+      assertThat(got.stream().filter(m -> m.contains(" - - [")).toList())
+          .hasSize(2)
+          .allMatch(m -> m.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 2048);
+    }
+  }
+
+  /**
+   * A TCP collector that accepts but stops reading: a job of 20,000 lines still ends within
+   * seconds, and every line is at the collector (once it reads again) or in the fallback file.
+   */
+  @Test
+  void aTcpCollectorThatStopsReadingCostsTheJobOneBound() throws Exception {
+    try (TcpCollector collector = TcpCollector.tcp(false, true)) {
+      // 20,000 lines of 1,000 bytes: far more than the kernel's socket buffers hold.
+      Path s = box.script("deaf", "UsbBackup /bin/sh", "pad=$(printf '.%.0s' $(seq 1 990)); seq 1 20000 | sed \"s/$/ $pad/\"");
+      long start = System.nanoTime();
+      box.run(List.of(s.toString()), Map.of("RMONITOR_LOG", "tcp://127.0.0.1:" + collector.port()));
+      box.awaitMonitorsGone();
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
+      long pid = box.monitors().getFirst();
+      List<String> kept = Files.readAllLines(box.fallback);
+      assertThat(kept).filteredOn(l -> l.contains("WARNING")).hasSize(1);
+      assertThat(kept.getFirst()).contains("deaf[" + pid + "]: WARNING log tcp://127.0.0.1:" + collector.port() + " took no line within 2 s");
+
+      collector.startReading();
+      List<String> got = collector.await(m -> !m.isEmpty(), Sandbox.TIMEOUT);
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (String l : kept) seen.add(l.replaceFirst(".* deaf\\[\\d+\\]: (\\d+) .*", "$1"));
+      for (String m : collector.messages()) seen.add(m.replaceFirst(".* - - (\\d+) .*", "$1"));
+      assertThat(seen).containsAll(java.util.stream.IntStream.rangeClosed(1, 20000).mapToObj(Integer::toString).toList());
+      assertThat(collector.errors()).as("a frame cut short when the monitor gave up is all that may be wrong").hasSizeLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
   void aCollectorThatIsDownCostsNoTimeAndLosesNoLine() throws Exception {
     int closed;
     try (ServerSocket t = new ServerSocket(0)) {
       closed = t.getLocalPort();
     }
     Path s = box.script("nocollector", "UsbBackup /bin/sh", "seq 1 200");
-    box.run(List.of(s.toString()), Map.of("RMONITOR_LOG", "tcp://127.0.0.1:" + closed));
+    Sandbox.Result launch = box.run(List.of(s.toString()), Map.of("RMONITOR_LOG", "tcp://127.0.0.1:" + closed));
+    assertThat(launch.stderr())
+        .startsWith("rmonitor: WARNING log collector tcp://127.0.0.1:" + closed + " cannot be reached: Connection refused;"
+            + " lines go to " + box.fallback + " until it can be reached\n");
     box.awaitMonitorsGone();
     List<String> kept = Files.readAllLines(box.fallback);
     long pid = box.monitors().getFirst();

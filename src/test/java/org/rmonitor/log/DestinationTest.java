@@ -36,8 +36,8 @@ class DestinationTest {
 
   @Test
   void anAppNameIsPrintableAsciiOfAtMost48() {
-    assertThat(RemoteSink.appName("21.daily.backup.etc")).isEqualTo("21.daily.backup.etc");
-    assertThat(RemoteSink.appName("bäckup job")).isEqualTo("b_ckup_job");
-    assertThat(RemoteSink.appName("x".repeat(60))).hasSize(48);
+    assertThat(Rfc5424.appName("21.daily.backup.etc")).isEqualTo("21.daily.backup.etc");
+    assertThat(Rfc5424.appName("bäckup job")).isEqualTo("b_ckup_job");
+    assertThat(Rfc5424.appName("x".repeat(60))).hasSize(48);
   }
 }
