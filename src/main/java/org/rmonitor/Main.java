@@ -104,6 +104,7 @@ public final class Main {
       TrustedPath.privateDirectory(runtime.get());
     }
     Preflight.check(o, err);
+    if (o.log().kind() != Destination.Kind.STDERR) Preflight.fallbackFile(o.fallback());
     Job job = Job.of(o, 0);
     Launcher.Started started;
     try {

@@ -245,6 +245,14 @@ class MainTest {
   }
 
   @Test
+  void aFallbackFileThatIsASymlinkIsRefusedBeforeTheMonitorsStderrIsAppendedToIt() throws IOException {
+    Path link = Files.createSymbolicLink(tmp.resolve("undelivered.link"), tmp.resolve("elsewhere"));
+    env.put("RMONITOR_FALLBACK", link.toString());
+    refused(78, args("UsbBackup", "SCRIPT"), "fallback file " + link + ": cannot open (a symlink?)");
+    assertThat(Files.exists(tmp.resolve("elsewhere"))).isFalse();
+  }
+
+  @Test
   void aTlsCaFileThatIsMissingOrNoCertificates() throws IOException {
     env.put("RMONITOR_LOG", "tls://127.0.0.1:1");
     refused(78, args("--tls-ca", tmp + "/ca.pem", "UsbBackup", "SCRIPT"), "TLS CA file " + tmp + "/ca.pem: no such file");

@@ -105,6 +105,32 @@ public final class Preflight {
     }
   }
 
+  /**
+   * Makes sure the fallback file is a regular file of ours before the monitor's stderr is
+   * appended to it by path: created as FileSink creates it (mode 0640, never through a symlink),
+   * and refused if it is a symlink or another user's. In a sticky directory nobody else can then
+   * swap it.
+   */
+  public static void fallbackFile(Path file) throws UserError {
+    try (var unused =
+        java.nio.channels.FileChannel.open(
+            file,
+            java.util.Set.of(
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.APPEND,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS),
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----")))) {
+      int uid = (Integer) Files.getAttribute(file, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (uid != TrustedPath.euid()) {
+        throw new UserError(UserError.CONFIG, "fallback file " + file + ": owned by uid " + uid + "; refusing it");
+      }
+    } catch (IOException e) {
+      throw new UserError(UserError.CONFIG, "fallback file " + file + ": cannot open (a symlink?): " + e.getMessage());
+    }
+  }
+
   /** True for a file whose {@code #!} line names rmonitor: running it as an interpreter recurses. */
   static boolean namesRmonitor(Path file) {
     String first = firstLine(file);

@@ -23,7 +23,6 @@ import org.rmonitor.cli.Options;
 import org.rmonitor.cli.OptionsParser;
 import org.rmonitor.job.Preflight;
 import org.rmonitor.resource.Holder;
-import org.rmonitor.log.Escaper;
 import org.rmonitor.resource.HolderFile;
 import org.rmonitor.resource.Liveness;
 import org.rmonitor.resource.LockFile;
@@ -69,7 +68,7 @@ public final class Status {
       String job = script.getParent().getFileName() + "/" + script.getFileName();
       out.printf(
           "  %-8d %-36s %-22s since %s  %s%n",
-          m.pid(), Escaper.escape(job), phase(m, lockDir, inLine), WHEN.format(LocalDateTime.ofInstant(m.launched(), ZoneId.systemDefault())),
+          m.pid(), printable(job), phase(m, lockDir, inLine), WHEN.format(LocalDateTime.ofInstant(m.launched(), ZoneId.systemDefault())),
           String.join(",", m.options().resources()));
     }
     out.println("RESOURCES in " + lockDir);
@@ -214,9 +213,9 @@ public final class Status {
     try {
       return new Read(f, m.group(1), Optional.of(LockFile.peek(f)), "");
     } catch (UserError e) {
-      return new Read(f, m.group(1), Optional.empty(), "REFUSED: " + Escaper.escape(e.getMessage()));
+      return new Read(f, m.group(1), Optional.empty(), "REFUSED: " + printable(e.getMessage()));
     } catch (IOException e) {
-      return new Read(f, m.group(1), Optional.empty(), "unreadable: " + Escaper.escape(String.valueOf(e.getMessage())));
+      return new Read(f, m.group(1), Optional.empty(), "unreadable: " + printable(String.valueOf(e.getMessage())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Read(f, m.group(1), Optional.empty(), "unread: interrupted");
@@ -247,7 +246,7 @@ public final class Status {
     try {
       return ResourceConf.read(exitDir, resource).limit().stream().mapToObj(n -> ", limit " + n).findFirst().orElse("");
     } catch (UserError e) {
-      return ", settings REFUSED: " + Escaper.escape(e.getMessage());
+      return ", settings REFUSED: " + printable(e.getMessage());
     }
   }
 
@@ -255,18 +254,32 @@ public final class Status {
   private static String job(Holder h, String without, Liveness liveness) {
     StringBuilder s = new StringBuilder("      ").append(name(h)).append(" since ").append(h.since());
     if (!h.host().isEmpty() && !h.host().equals(liveness.host())) {
-      s.append(" on host ").append(Escaper.escape(h.host())).append("  (not judged from here)");
+      s.append(" on host ").append(printable(h.host())).append("  (not judged from here)");
     } else if (!liveness.monitorRuns(h)) {
       List<String> left = liveness.processes(h);
       s.append(
           left.isEmpty()
               ? "  STALE: gone without " + without + "; the next job drops it"
-              : "  MONITOR GONE; its job runs on: " + Escaper.escape(String.join(", ", left)));
+              : "  MONITOR GONE; its job runs on: " + printable(String.join(", ", left)));
     }
     return s.toString();
   }
 
   private static String name(Holder h) {
-    return Escaper.escape(h.job()) + "[" + h.pid() + "]";
+    return printable(h.job()) + "[" + h.pid() + "]";
+  }
+
+  /**
+   * Text read from a file anyone may have written, made safe for a terminal: control characters
+   * (an escape sequence could rewrite the screen) shown as {@code \xNN}. Names in lock files are
+   * already escaped by the jobs that wrote them, so nothing else is touched.
+   */
+  static String printable(String text) {
+    StringBuilder s = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> {
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0)) s.append(String.format("\\x%02x", c));
+      else s.appendCodePoint(c);
+    });
+    return s.toString();
   }
 }

@@ -55,6 +55,9 @@ public final class Resource {
   /** How often a wait for another job's processes looks again: /proc has no event to await. */
   static final Duration RECHECK = Duration.ofMillis(250);
 
+  /** How often a wait for a dead job's processes scans /proc for its session. */
+  static final Duration SESSION_RECHECK = Duration.ofSeconds(1);
+
   /**
    * How often a job waiting for its turn looks at the state again. Its turn comes when a holder
    * releases, in another process, and no kernel event says so: a POSIX lock cannot be waited for
@@ -272,12 +275,19 @@ public final class Resource {
                 + String.join("; ", orphaned.stream().map(h -> h + " " + String.join(", ", liveness.processes(h))).toList()));
         told = true;
       }
-      while (orphaned.stream().anyMatch(h -> !liveness.processes(h).isEmpty())) {
+      // Finding a session's processes reads all of /proc: once a second is enough for a POST
+      // that waits on an rsync, and a stop is still seen within a tenth of a second.
+      long next = 0;
+      while (true) {
+        if (System.nanoTime() - next >= 0) {
+          if (orphaned.stream().allMatch(h -> liveness.processes(h).isEmpty())) break;
+          next = System.nanoTime() + SESSION_RECHECK.toNanos();
+        }
         if (stop.getAsBoolean()) {
           warnings.warn("WARNING " + name + ": stopped while POST waited; the next job to release it runs POST");
           return 0;
         }
-        Thread.sleep(RECHECK); // processes of another session: no event to await
+        Thread.sleep(100); // processes of another session: no event to await
       }
     }
   }
