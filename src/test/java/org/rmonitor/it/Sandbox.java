@@ -34,6 +34,8 @@ public final class Sandbox implements AutoCloseable {
   public final Path fallback;
   public final Rsyslog syslog;
   private final List<Long> monitors = new ArrayList<>();
+  /** Each monitor's start time: PIDs wrap, and close() must not kill a later owner of a PID. */
+  private final Map<Long, Long> monitorStarts = new HashMap<>();
   private final List<Process> started = new ArrayList<>();
 
   public Sandbox(Path dir) throws IOException {
@@ -111,7 +113,11 @@ public final class Sandbox implements AutoCloseable {
     String stderr = Files.readString(err);
     Matcher m = LAUNCHED.matcher(stderr);
     synchronized (monitors) {
-      while (m.find()) monitors.add(Long.parseLong(m.group(2)));
+      while (m.find()) {
+        long pid = Long.parseLong(m.group(2));
+        monitors.add(pid);
+        org.rmonitor.proc.ProcStat.of(pid).ifPresent(st -> monitorStarts.put(pid, st.startTicks()));
+      }
     }
     return new Result(p.exitValue(), Files.readString(out), stderr);
   }
@@ -183,13 +189,20 @@ public final class Sandbox implements AutoCloseable {
   @Override
   public void close() {
     List<ProcessHandle> victims = new ArrayList<>();
+    Map<Long, Long> starts;
+    synchronized (monitors) {
+      starts = Map.copyOf(monitorStarts);
+    }
     for (long pid : monitors()) {
+      // A PID whose start time is not the monitor's is someone else's by now.
+      Long since = starts.get(pid);
+      if (since == null || !org.rmonitor.proc.ProcStat.running(pid, since)) continue;
       ProcessHandle.of(pid).ifPresent(p -> {
         victims.addAll(p.descendants().toList());
         victims.add(p);
       });
-      for (var p : org.rmonitor.proc.ProcStat.session(pid, 0)) ProcessHandle.of(p.pid()).ifPresent(victims::add);
     }
+    for (var p : Launched.processesOf(dir)) ProcessHandle.of(p.pid()).ifPresent(victims::add);
     synchronized (started) {
       for (Process p : started) {
         victims.addAll(p.descendants().toList());
