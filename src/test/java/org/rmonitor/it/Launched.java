@@ -1,5 +1,6 @@
 package org.rmonitor.it;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,28 +24,59 @@ import org.rmonitor.proc.ProcStat;
  * checks the start time again before it sends one.
  */
 record Launched(String name, long pid, long startTicks, ProcessHandle handle) {
+  /**
+   * How long a launcher may take: two JVM starts, which take far longer than usual on a machine
+   * loaded many times over (seen: 28 s at a load average of 45 on two cores).
+   */
+  static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(120);
+
   private static final Pattern LAUNCHED = Pattern.compile("JOB (\\S+)\\[(\\d+)\\] Launched");
 
   /**
    * Runs {@code command} (a script, run by the kernel through its hashbang) to the launcher's
-   * end, and names the monitor it launched. Safe to call from many threads at once.
+   * end, and names the monitor it launched. The monitor is named as soon as the launcher prints
+   * "Launched": a loaded machine may take longer to end the launcher's JVM than the whole job
+   * takes. Safe to call from many threads at once.
    */
   static Launched launch(Sandbox box, List<String> command) throws IOException, InterruptedException {
-    Sandbox.Result r = box.run(command);
-    Matcher m = LAUNCHED.matcher(r.stderr());
-    if (r.status() != 0 || !m.find()) {
-      throw new AssertionError(command + " launched nothing: status " + r.status() + ", stderr " + r.stderr());
+    Process p = box.start(command);
+    AtomicBoolean hung = new AtomicBoolean();
+    Thread watchdog = Thread.ofVirtual().start(() -> {
+      try {
+        if (!p.waitFor(LAUNCH_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+          hung.set(true);
+          System.err.println(command + " did not return within " + LAUNCH_TIMEOUT + ":\n" + Sandbox.stuck(p.toHandle()));
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        // the test is over: Sandbox.close() kills what is left
+      }
+    });
+    StringBuilder said = new StringBuilder();
+    Launched launched = null;
+    try (BufferedReader err = p.errorReader(StandardCharsets.UTF_8)) {
+      for (String line; (line = err.readLine()) != null; ) {
+        said.append(line).append('\n');
+        Matcher m = LAUNCHED.matcher(line);
+        if (launched == null && m.find()) launched = named(m.group(1), Long.parseLong(m.group(2)), box.dir);
+      }
     }
-    long pid = Long.parseLong(m.group(2));
-    // The launcher returns once the monitor is up; the monitor cannot have ended yet but for a
-    // few milliseconds, far too soon for its PID to be taken again.
-    Optional<ProcStat> stat = ProcStat.of(pid);
+    watchdog.join(); // until the launcher has ended, or was killed as hung
+    int status = p.waitFor();
+    if (hung.get() || status != 0 || launched == null) {
+      throw new AssertionError(command + (hung.get() ? " hung" : " launched nothing: status " + status) + ", stderr: " + said);
+    }
+    return launched;
+  }
+
+  private static Launched named(String name, long pid, Path sandbox) {
+    Optional<ProcStat> stat = ProcStat.of(pid).filter(ProcStat::running);
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-    if (stat.isEmpty() || handle.isEmpty() || !ours(pid, box.dir)) {
-      // It is already over (a zombie keeps its stat): nothing left to signal or to wait for.
-      return new Launched(m.group(1), pid, stat.map(ProcStat::startTicks).orElse(-1L), null);
+    if (stat.isEmpty() || handle.isEmpty() || !ours(pid, sandbox)) {
+      // Over already, between "Launched" and this look: nothing left to signal or to wait for.
+      return new Launched(name, pid, -1, null);
     }
-    return new Launched(m.group(1), pid, stat.get().startTicks(), handle.get());
+    return new Launched(name, pid, stat.get().startTicks(), handle.get());
   }
 
   /** That very monitor runs (a zombie has ended: PID 1 here may reap it late). */

@@ -124,7 +124,7 @@ class RaceIT extends SandboxTest {
         if (launched.size() + launching.size() > 10 * ITERATIONS_PER_LANE) {
           throw new AssertionError(r + ": too few jobs overlapped: " + raced + " of " + launched.size());
         }
-        Launched.await(() -> alive(launching, launched) <= 2, Sandbox.TIMEOUT, () -> r + " has at most two jobs alive");
+        Launched.await(() -> alive(launching, launched) <= 2, Launched.LAUNCH_TIMEOUT, () -> r + " has at most two jobs alive");
         ThreadLocalRandom random = ThreadLocalRandom.current();
         // Test input, not synchronisation: a start jitter of 0-50 ms and a run of 0-1000 ms.
         Thread.sleep(random.nextInt(51));
@@ -135,7 +135,7 @@ class RaceIT extends SandboxTest {
         jobs.incrementAndGet();
         if (random.nextInt(3) == 0) f.get(); // else the next one starts with this one
       }
-      Launched.await(() -> alive(launching, launched) == 0, Sandbox.TIMEOUT, () -> r + ": all jobs over: " + launched);
+      Launched.await(() -> alive(launching, launched) == 0, Launched.LAUNCH_TIMEOUT, () -> r + ": all jobs over: " + launched);
     }
     iterations.addAndGet(raced);
     return null;

@@ -108,7 +108,8 @@ public final class Sandbox implements AutoCloseable {
       started.add(p);
     }
     if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-      throw new AssertionError(command + " did not return within " + TIMEOUT);
+      throw new AssertionError(command + " did not return within " + TIMEOUT + "; stderr so far: "
+          + Files.readString(err) + "\n" + stuck(p.toHandle()));
     }
     String stderr = Files.readString(err);
     Matcher m = LAUNCHED.matcher(stderr);
@@ -120,6 +121,45 @@ public final class Sandbox implements AutoCloseable {
       }
     }
     return new Result(p.exitValue(), Files.readString(out), stderr);
+  }
+
+  /**
+   * Starts {@code command} (a launcher) with this sandbox's environment and returns at once, its
+   * stderr a pipe for the caller to read: a monitor's PID can be known before the launcher's JVM
+   * has finished exiting. Killed with its descendants in {@link #close}.
+   */
+  public Process start(List<String> command) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    pb.environment().putAll(env());
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.redirectOutput(Files.createTempFile(dir, "out", ".txt").toFile());
+    Process p = pb.start();
+    synchronized (started) {
+      started.add(p);
+    }
+    return p;
+  }
+
+  /** What a process that did not return is doing: its tree as ps shows it, and its threads if a JVM. */
+  static String stuck(ProcessHandle p) {
+    StringBuilder s = new StringBuilder();
+    List<String> pids = new ArrayList<>();
+    pids.add(Long.toString(p.pid()));
+    p.descendants().forEach(d -> pids.add(Long.toString(d.pid())));
+    for (List<String> cmd :
+        List.of(
+            List.of("ps", "-o", "pid,ppid,sid,stat,etime,time,args", "-p", String.join(",", pids)),
+            List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(p.pid()), "Thread.print"))) {
+      try {
+        Process ps = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String text = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (ps.waitFor(10, TimeUnit.SECONDS)) s.append(String.join(" ", cmd)).append(":\n").append(text);
+        else ps.destroyForcibly();
+      } catch (IOException | InterruptedException e) {
+        s.append(cmd).append(": ").append(e).append('\n');
+      }
+    }
+    return s.toString();
   }
 
   /** run-parts as cron runs it; --regex '.*' because Debian's skips names with dots otherwise. */
