@@ -307,6 +307,7 @@ class ChaosIT extends SandboxTest {
     Launched.await(
         () -> jobs.stream().noneMatch(j -> j.launched().running()) && Launched.processesOf(tmp).isEmpty(),
         SETTLE,
+        Duration.ofMillis(100),
         () -> "all jobs are over; still running: "
             + jobs.stream().filter(j -> j.launched().running()).map(j -> j.launched().toString()).toList()
             + "\n" + Launched.describe(Launched.processesOf(tmp)));

@@ -147,10 +147,17 @@ record Launched(String name, long pid, long startTicks, ProcessHandle handle) {
   /** Polls {@code condition} every 20 ms until it holds; an AssertionError naming {@code what} after {@code timeout}. */
   static void await(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> what)
       throws InterruptedException {
+    await(condition, timeout, Duration.ofMillis(20), what);
+  }
+
+  /** Polls every {@code interval}: a condition that reads all of /proc costs the jobs CPU. */
+  static void await(
+      BooleanSupplier condition, Duration timeout, Duration interval, java.util.function.Supplier<String> what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) throw new AssertionError("timed out after " + timeout + " waiting until " + what.get());
-      Thread.sleep(20); // polling other processes' state: /proc has no event to await
+      Thread.sleep(interval); // polling other processes' state: /proc has no event to await
     }
   }
 }

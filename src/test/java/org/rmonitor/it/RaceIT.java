@@ -59,8 +59,9 @@ class RaceIT extends SandboxTest {
   /** The target: $1 is its resource, $2 how long it runs. Marked running before it looks. */
   private static final String TARGET =
       """
-      d="$SANDBOX/$1"
-      v() { echo "$1: $*" >> "$SANDBOX/violations"; }
+      r=$1
+      d="$SANDBOX/$r"
+      v() { echo "$r: $*" >> "$SANDBOX/violations"; }
       touch "$d/running.$RMONITOR_PID"
       [ -e "$d/mounted" ] || v "target of $RMONITOR_PID started while not mounted"
       echo "START $RMONITOR_PID" >> "$d/events"
