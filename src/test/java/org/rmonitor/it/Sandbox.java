@@ -34,6 +34,8 @@ public final class Sandbox implements AutoCloseable {
   public final Path fallback;
   public final Rsyslog syslog;
   private final List<Long> monitors = new ArrayList<>();
+  /** Each monitor's start time: PIDs wrap, and close() must not kill a later owner of a PID. */
+  private final Map<Long, Long> monitorStarts = new HashMap<>();
   private final List<Process> started = new ArrayList<>();
 
   public Sandbox(Path dir) throws IOException {
@@ -106,14 +108,58 @@ public final class Sandbox implements AutoCloseable {
       started.add(p);
     }
     if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-      throw new AssertionError(command + " did not return within " + TIMEOUT);
+      throw new AssertionError(command + " did not return within " + TIMEOUT + "; stderr so far: "
+          + Files.readString(err) + "\n" + stuck(p.toHandle()));
     }
     String stderr = Files.readString(err);
     Matcher m = LAUNCHED.matcher(stderr);
     synchronized (monitors) {
-      while (m.find()) monitors.add(Long.parseLong(m.group(2)));
+      while (m.find()) {
+        long pid = Long.parseLong(m.group(2));
+        monitors.add(pid);
+        org.rmonitor.proc.ProcStat.of(pid).ifPresent(st -> monitorStarts.put(pid, st.startTicks()));
+      }
     }
     return new Result(p.exitValue(), Files.readString(out), stderr);
+  }
+
+  /**
+   * Starts {@code command} (a launcher) with this sandbox's environment and returns at once, its
+   * stderr a pipe for the caller to read: a monitor's PID can be known before the launcher's JVM
+   * has finished exiting. Killed with its descendants in {@link #close}.
+   */
+  public Process start(List<String> command) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    pb.environment().putAll(env());
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.redirectOutput(Files.createTempFile(dir, "out", ".txt").toFile());
+    Process p = pb.start();
+    synchronized (started) {
+      started.add(p);
+    }
+    return p;
+  }
+
+  /** What a process that did not return is doing: its tree as ps shows it, and its threads if a JVM. */
+  static String stuck(ProcessHandle p) {
+    StringBuilder s = new StringBuilder();
+    List<String> pids = new ArrayList<>();
+    pids.add(Long.toString(p.pid()));
+    p.descendants().forEach(d -> pids.add(Long.toString(d.pid())));
+    for (List<String> cmd :
+        List.of(
+            List.of("ps", "-o", "pid,ppid,sid,stat,etime,time,args", "-p", String.join(",", pids)),
+            List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(p.pid()), "Thread.print"))) {
+      try {
+        Process ps = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String text = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (ps.waitFor(10, TimeUnit.SECONDS)) s.append(String.join(" ", cmd)).append(":\n").append(text);
+        else ps.destroyForcibly();
+      } catch (IOException | InterruptedException e) {
+        s.append(cmd).append(": ").append(e).append('\n');
+      }
+    }
+    return s.toString();
   }
 
   /** run-parts as cron runs it; --regex '.*' because Debian's skips names with dots otherwise. */
@@ -183,13 +229,20 @@ public final class Sandbox implements AutoCloseable {
   @Override
   public void close() {
     List<ProcessHandle> victims = new ArrayList<>();
+    Map<Long, Long> starts;
+    synchronized (monitors) {
+      starts = Map.copyOf(monitorStarts);
+    }
     for (long pid : monitors()) {
+      // A PID whose start time is not the monitor's is someone else's by now.
+      Long since = starts.get(pid);
+      if (since == null || !org.rmonitor.proc.ProcStat.running(pid, since)) continue;
       ProcessHandle.of(pid).ifPresent(p -> {
         victims.addAll(p.descendants().toList());
         victims.add(p);
       });
-      for (var p : org.rmonitor.proc.ProcStat.session(pid, 0)) ProcessHandle.of(p.pid()).ifPresent(victims::add);
     }
+    for (var p : Launched.processesOf(dir)) ProcessHandle.of(p.pid()).ifPresent(victims::add);
     synchronized (started) {
       for (Process p : started) {
         victims.addAll(p.descendants().toList());
