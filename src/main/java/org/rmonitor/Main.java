@@ -47,7 +47,7 @@ public final class Main {
   /** EX_SOFTWARE: a bug in rmonitor. */
   static final int SOFTWARE = 70;
   /** How long the launcher waits for the monitor to catch signals (a loaded machine is slow). */
-  static final java.time.Duration MONITOR_START = java.time.Duration.ofSeconds(10);
+  static final java.time.Duration MONITOR_START = java.time.Duration.ofSeconds(30);
 
   private Main() {}
 
