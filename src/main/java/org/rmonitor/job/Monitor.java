@@ -28,6 +28,13 @@ public final class Monitor {
   /** util-linux setsid(1): a child of the JVM is no group leader, so it execs in place, same PID. */
   static final String SETSID = "setsid";
 
+  /**
+   * How long an exit's output is still read once the exit itself has ended: what it left
+   * running writes late lines within that, and a daemon it started on purpose (sshfs) belongs
+   * to the resource and may hold the pipe for hours without holding up the job.
+   */
+  static final java.time.Duration EXIT_READ_AFTER = java.time.Duration.ofSeconds(2);
+
   private final Job job;
   private final JobLog log;
   private final SignalRelay signals;
@@ -180,7 +187,7 @@ public final class Monitor {
                                   + String.join(", ", left.stream().map(Orphans::describe).toList())));
                 }
               },
-              new LineOutput(log::target, log.targetRoom()), true, watchers);
+              new LineOutput(log::target, log.targetRoom()), Optional.empty(), watchers);
       log.monitor(Severity.ofStatus(s), "PROCESSING Status " + s);
       return s;
     } finally {
@@ -224,7 +231,7 @@ public final class Monitor {
               }
             },
             new LineOutput((sev, text) -> log.monitor(sev, prefix + text), log.exitRoom(prefix)),
-            false,
+            Optional.of(EXIT_READ_AFTER),
             List.of(signals.grace()));
     log.monitor(Severity.ofStatus(s), prefix + "EXIT Status  " + s);
     return s;

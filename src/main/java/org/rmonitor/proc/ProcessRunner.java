@@ -7,6 +7,9 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Optional;
 import org.rmonitor.os.Native;
 
 /**
@@ -65,10 +68,10 @@ public final class ProcessRunner {
 
   /**
    * Runs {@code command} with {@code env} added to the inherited environment; stdin is /dev/null.
-   * With {@code ownPipes} its output is read until every process holding it has closed it (a
-   * target: what it leaves running is still the job). Without, the JDK's pipes are used, read
-   * until the child itself ends (an exit: a daemon it started on purpose, such as sshfs,
-   * belongs to the resource and may hold the pipe for hours; it must not hold up PREP).
+   * Its output is read until every process holding it has closed it; with {@code readAfterExit},
+   * at most that long once the child and its {@code exited} hook are done (an exit: a daemon it
+   * started on purpose, such as sshfs, belongs to the resource and may hold the pipe for hours;
+   * it must not hold up PREP). Then one notice says so and the rest is not read.
    *
    * @return its exit status, or 128+N when signal N ended it
    */
@@ -78,20 +81,18 @@ public final class ProcessRunner {
       Starter starter,
       Hooks hooks,
       Output output,
-      boolean ownPipes,
+      Optional<Duration> readAfterExit,
       List<Watcher> watchers)
       throws InterruptedException {
     Pipe out = null;
     Pipe err = null;
     Process process;
     try {
-      ProcessBuilder pb = new ProcessBuilder(command).redirectInput(DEV_NULL);
+      out = Pipe.open();
+      err = Pipe.open();
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectInput(DEV_NULL).redirectOutput(out.writeEnd()).redirectError(err.writeEnd());
       pb.environment().putAll(env);
-      if (ownPipes) {
-        out = Pipe.open();
-        err = Pipe.open();
-        pb.redirectOutput(out.writeEnd()).redirectError(err.writeEnd());
-      }
       process = starter.start(pb);
     } catch (IOException e) {
       close(out, err);
@@ -103,6 +104,9 @@ public final class ProcessRunner {
     }
     hooks.started(process);
     CountDownLatch done = new CountDownLatch(1);
+    CountDownLatch drained = new CountDownLatch(2);
+    Pipe stdout = out;
+    Pipe stderr = err;
     try (Scope scope = Scope.open()) {
       Scope.Subtask<Integer> status =
           scope.fork(
@@ -115,10 +119,19 @@ public final class ProcessRunner {
                   done.countDown();
                 }
               });
-      InputStream stdout = ownPipes ? out.reader() : process.getInputStream();
-      InputStream stderr = ownPipes ? err.reader() : process.getErrorStream();
-      scope.fork(() -> drain(stdout, false, output));
-      scope.fork(() -> drain(stderr, true, output));
+      scope.fork(() -> drain(stdout, false, output, drained));
+      scope.fork(() -> drain(stderr, true, output, drained));
+      readAfterExit.ifPresent(bound -> scope.fork(() -> {
+        done.await();
+        if (!drained.await(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+          output.notice(
+              "WARNING a process left running still holds this output; it is no longer read ("
+                  + bound.toSeconds() + " s after the end)");
+          stdout.abandon();
+          stderr.abandon();
+        }
+        return null;
+      }));
       for (Watcher w : watchers) {
         scope.fork(
             () -> {
@@ -139,22 +152,30 @@ public final class ProcessRunner {
     for (Pipe p : pipes) if (p != null) p.close();
   }
 
-  private static Void drain(InputStream in, boolean stderr, Output output) throws IOException {
+  private static Void drain(Pipe pipe, boolean stderr, Output output, CountDownLatch drained) throws IOException {
     byte[] buf = new byte[8192];
-    try (in) {
-      for (int n; (n = in.read(buf)) > 0; ) output.bytes(stderr, buf, 0, n);
+    try (InputStream in = pipe.reader()) {
+      for (int n; (n = in.read(buf)) > 0 && !pipe.abandoned(); ) output.bytes(stderr, buf, 0, n);
     } finally {
       output.end(stderr);
+      drained.countDown();
     }
     return null;
   }
 
-  /** A pipe of the monitor's own: the read end as a stream, the write end by its path. */
+  /**
+   * A pipe of the monitor's own: the read end as a stream, the write end by its path. The read
+   * end's first descriptor is kept: through /proc it opens one more write end, whose single byte
+   * wakes a drain blocked on a pipe that someone else holds open, once it is given up on.
+   */
   private static final class Pipe implements AutoCloseable {
+    private final int read;
     private final FileInputStream reader;
     private int write;
+    private volatile boolean abandoned;
 
-    private Pipe(FileInputStream reader, int write) {
+    private Pipe(int read, FileInputStream reader, int write) {
+      this.read = read;
       this.reader = reader;
       this.write = write;
     }
@@ -162,19 +183,32 @@ public final class ProcessRunner {
     static Pipe open() throws IOException {
       int[] fds = Native.pipe();
       try {
-        // A stream of its own on the read end (a virtual thread blocked on it does not hold up
-        // the others); the descriptor from pipe2 is closed once the stream has its own.
-        return new Pipe(new FileInputStream("/proc/self/fd/" + fds[0]), fds[1]);
+        // A stream of its own on the read end: a virtual thread blocked on it is one the
+        // scheduler can make room for (see jvm.options).
+        return new Pipe(fds[0], new FileInputStream("/proc/self/fd/" + fds[0]), fds[1]);
       } catch (IOException e) {
+        Native.close(fds[0]);
         Native.close(fds[1]);
         throw e;
-      } finally {
-        Native.close(fds[0]);
       }
     }
 
     InputStream reader() {
       return reader;
+    }
+
+    boolean abandoned() {
+      return abandoned;
+    }
+
+    /** Stops reading: what the remaining writers write later is not read. */
+    void abandon() {
+      abandoned = true;
+      try (var wake = new java.io.FileOutputStream("/proc/self/fd/" + read)) {
+        wake.write(0);
+      } catch (IOException e) {
+        // closed already: the drain has ended
+      }
     }
 
     ProcessBuilder.Redirect writeEnd() {
@@ -196,6 +230,7 @@ public final class ProcessRunner {
       closeWriteEnd();
       try {
         reader.close();
+        Native.close(read);
       } catch (IOException e) {
         // nothing left to read from it either way
       }

@@ -44,4 +44,37 @@ class PipeIT extends SandboxTest {
     for (int i = 0; i < lines.size(); i++) if (lines.get(i).startsWith(prefix)) return i;
     throw new AssertionError("no line starting with " + prefix + " in " + lines);
   }
+
+  @Test
+  @Timeout(60)
+  void anExitsLateLineIsLoggedAndADaemonHoldingItsOutputHoldsUpNothing() throws Exception {
+    // PREP leaves a writer that speaks a moment after PREP ends, and a daemon that keeps its
+    // stdout open (as a careless "sleep &" would); POST ends the daemon by its pid file.
+    box.exit(
+        "UsbBackup",
+        """
+        if [ "$1" = PREP ]; then
+          (sleep 0.3; echo late-exit-line) &
+          sleep 300 &
+          echo $! > "$SANDBOX/daemon.pid"
+        else
+          kill "$(cat "$SANDBOX/daemon.pid")"
+        fi
+        exit 0
+        """);
+    Path s = box.script("careless", "UsbBackup", "echo target ran");
+    box.run(List.of(s.toString()));
+    long pid = box.monitors().getFirst();
+    String me = "careless[" + pid + "]: ";
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+    assertThat(lines.stream().filter(l -> l.startsWith(me)))
+        .containsSubsequence(
+            me + "PREP UsbBackup: late-exit-line",
+            me + "PREP UsbBackup: WARNING a process left running still holds this output; it is no longer read (2 s after the end)",
+            me + "PREP UsbBackup: EXIT Status  0",
+            me + "target ran",
+            me + "JOB Status 0");
+    long daemon = Long.parseLong(Files.readString(tmp.resolve("daemon.pid")).strip());
+    ResourceIT.await(() -> org.rmonitor.proc.ProcStat.of(daemon).filter(org.rmonitor.proc.ProcStat::running).isEmpty(), "POST ended the daemon");
+  }
 }
