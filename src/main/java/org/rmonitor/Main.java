@@ -147,8 +147,12 @@ public final class Main {
     if (options != null) cmd.add("@" + options);
     String prefix = System.getProperty("rmonitor.prefix");
     if (prefix != null) cmd.add("-Drmonitor.prefix=" + prefix);
-    // No AOT cache for the monitor: its start-up is not on run-parts' clock, and a JVM that
-    // cannot use a cache with archived heap objects refuses to start at all.
+    // The monitor's AOT cache, when the wrapper found one trained by this very JDK (or is training
+    // it). Its start up to "up" is on run-parts' clock. The cache's own messages must stay off
+    // stdout, which is the pipe that says "up"; a cache this JVM cannot use is skipped
+    // (AOTMode=auto, the default), never a refusal to start.
+    String aot = System.getProperty("rmonitor.monitor.aot");
+    if (aot != null && aot.startsWith("-XX:AOTCache")) cmd.addAll(List.of(aot, "-Xlog:aot=off", "-Xlog:cds=off"));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.add(MONITOR_FLAG + System.currentTimeMillis());
     cmd.addAll(Arrays.asList(args));

@@ -31,9 +31,19 @@ public final class SignalRelay implements ProcessRunner.Starter {
    * {@link #undoIgnored}.
    */
   public SignalRelay() {
+    // A named class, not this::onSignal: without an AOT cache a method reference here spins up
+    // the lambda bootstrap (~150 classes) before "up", on run-parts' clock.
+    sun.misc.SignalHandler handler = new Handler();
     for (String name : CAUGHT) {
       Signal signal = new Signal(name);
-      if (Signal.handle(signal, this::onSignal) == sun.misc.SignalHandler.SIG_IGN) ignored.add(signal);
+      if (Signal.handle(signal, handler) == sun.misc.SignalHandler.SIG_IGN) ignored.add(signal);
+    }
+  }
+
+  private final class Handler implements sun.misc.SignalHandler {
+    @Override
+    public void handle(Signal signal) {
+      onSignal(signal);
     }
   }
 
