@@ -221,17 +221,7 @@ public final class Native {
    * syslog daemon listens on. The JDK's channels cannot make a datagram one.
    */
   public static int bindUnix(String path, int type) throws ErrnoException {
-    byte[] name = path.getBytes(StandardCharsets.UTF_8);
-    if (name.length >= SUN_PATH_MAX) throw new ErrnoException("bind(" + path + ")", ENAMETOOLONG);
-    int fd = (int) call("socket", s -> (int) SOCKET.invokeExact(s, AF_UNIX, type | SOCK_CLOEXEC, 0));
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment addr = sockaddr(arena, name);
-      call("bind(" + path + ")", s -> (int) BIND.invokeExact(s, fd, addr, 2 + name.length + 1));
-      return fd;
-    } catch (ErrnoException e) {
-      close(fd);
-      throw e;
-    }
+    return unixSocket(path, type, null, true);
   }
 
   private static MemorySegment sockaddr(Arena arena, byte[] name) {
@@ -251,13 +241,20 @@ public final class Native {
    * Linux it bounds a stream connect to a daemon whose listen queue is full as well.
    */
   public static int connectUnix(String path, int type, java.time.Duration sendBound) throws ErrnoException {
+    return unixSocket(path, type, sendBound, false);
+  }
+
+  /** A Unix-domain socket, closed on exec, bound or connected to {@code path}. */
+  private static int unixSocket(String path, int type, java.time.Duration sendBound, boolean bind) throws ErrnoException {
+    String what = (bind ? "bind(" : "connect(") + path + ")";
     byte[] name = path.getBytes(StandardCharsets.UTF_8);
-    if (name.length >= SUN_PATH_MAX) throw new ErrnoException("connect(" + path + ")", ENAMETOOLONG);
+    if (name.length >= SUN_PATH_MAX) throw new ErrnoException(what, ENAMETOOLONG);
     int fd = (int) call("socket", s -> (int) SOCKET.invokeExact(s, AF_UNIX, type | SOCK_CLOEXEC, 0));
     try (Arena arena = Arena.ofConfined()) {
       if (sendBound != null) sendTimeout(fd, sendBound);
       MemorySegment addr = sockaddr(arena, name);
-      call("connect(" + path + ")", s -> (int) CONNECT.invokeExact(s, fd, addr, 2 + name.length + 1));
+      int length = 2 + name.length + 1;
+      call(what, s -> bind ? (int) BIND.invokeExact(s, fd, addr, length) : (int) CONNECT.invokeExact(s, fd, addr, length));
       return fd;
     } catch (ErrnoException e) {
       close(fd);
