@@ -52,18 +52,14 @@ public final class Monitor {
     try {
       Preflight.lockDirectory(job.options()); // checked again: it may have changed since launch
     } catch (UserError e) {
-      log.monitor(Severity.ERR, "ERROR " + e.getMessage());
-      log.jobStatus(e.exitCode);
-      return e.exitCode;
+      return refused(e.getMessage(), e.exitCode);
     }
     Optional<LockFile> claim = Optional.empty();
     if (job.options().overlap() != OverlapPolicy.ALLOW) {
       try {
         claim = Overlap.claim(job, log, signals::anyReceived); // true once SIGNAL is logged
       } catch (UserError | java.io.IOException e) {
-        log.monitor(Severity.ERR, "ERROR " + e.getMessage());
-        log.jobStatus(UserError.CONFIG);
-        return UserError.CONFIG;
+        return refused(e.getMessage(), UserError.CONFIG);
       }
       if (claim.isEmpty()) {
         int status = stopped() ? 128 + signals.received() : 0;
@@ -77,6 +73,13 @@ public final class Monitor {
     } finally {
       claim.ifPresent(Monitor::release);
     }
+  }
+
+  /** The job cannot begin: one ERROR line naming why, then its last word. */
+  private int refused(String why, int status) {
+    log.monitor(Severity.ERR, "ERROR " + why);
+    log.jobStatus(status);
+    return status;
   }
 
   private static void release(LockFile claim) {
