@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -36,29 +35,31 @@ import org.rmonitor.proc.SignalRelay;
 import org.rmonitor.resource.TrustedPath;
 
 /**
- * Entry point. As the launcher (what the kernel runs for a {@code #!} line) it validates, starts
- * the monitor detached and returns at once; as the monitor ({@code --monitor=LAUNCH_MILLIS} first,
- * never typed by people) it runs the job.
+ * Entry point. For a job (what the kernel runs for a {@code #!} line, through bin/rmonitor) this
+ * JVM is first the launcher: it checks everything, says "Launched" and answers bin/rmonitor,
+ * which returns to run-parts at once; then, detached, it is the job's monitor. The commands
+ * {@code status} and {@code report}, help and version answer in the foreground.
  */
 public final class Main {
-  static final String MONITOR_FLAG = "--monitor=";
+  /** What bin/rmonitor runs when the JVM of a job ended without an answer: the line that says so. */
+  static final String NOT_LAUNCHED_FLAG = "--not-launched";
   /** EX_OSERR: the monitor could not be started. */
   static final int OS_ERROR = 71;
   /** EX_SOFTWARE: a bug in rmonitor. */
   static final int SOFTWARE = 70;
-  /** How long the launcher waits for the monitor to catch signals (a loaded machine is slow). */
-  static final java.time.Duration MONITOR_START = java.time.Duration.ofSeconds(30);
 
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv(), System.out, System.err));
+    int status = run(args, System.getenv(), System.out, System.err);
+    Launcher.answer(System.err, status, false); // unless "Launched" was the answer
+    System.exit(status);
   }
 
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     try {
-      if (args.length > 0 && args[0].startsWith(MONITOR_FLAG)) {
-        return monitor(args, env, err);
+      if (args.length > 0 && args[0].equals(NOT_LAUNCHED_FLAG)) {
+        return notLaunched(Arrays.asList(args).subList(1, args.length), env, err);
       }
       // No resource name is this short, so a command word cannot be mistaken for one.
       if (args.length > 0 && args[0].equals("report")) {
@@ -80,7 +81,7 @@ public final class Main {
           out.println("rmonitor " + version());
           yield 0;
         }
-        case Invocation.Run r -> launch(r.options(), args, err);
+        case Invocation.Run r -> job(r.options(), err);
       };
     } catch (UserError e) {
       err.println("rmonitor: " + e.getMessage());
@@ -97,82 +98,31 @@ public final class Main {
     return OptionsParser.parse(args, env, defaults(env), Preflight::startsWithHashbang);
   }
 
-  private static int launch(Options o, String[] args, PrintStream err) throws UserError {
+  /**
+   * The launcher, then the monitor, in one JVM. Everything that can refuse the job is checked
+   * while run-parts still listens; then signals are caught, and only then is the PID said.
+   */
+  private static int job(Options o, PrintStream err) throws UserError {
     // A non-root user's private directory is made now, when a job is launched, and checked.
     Optional<Path> runtime = defaults(System.getenv()).runtimeDir();
     if (runtime.isPresent() && (o.fallback().startsWith(runtime.get()) || o.lockDir().equals(runtime.get()))) {
       TrustedPath.privateDirectory(runtime.get());
     }
     Preflight.check(o, err);
-    if (o.log().kind() != Destination.Kind.STDERR) Preflight.fallbackFile(o.fallback());
-    Job job = Job.of(o, 0);
-    Launcher.Started started;
-    try {
-      started = Launcher.detach(
-          monitorCommand(args), o.log().kind() == Destination.Kind.STDERR, o.fallback(), MONITOR_START);
-    } catch (IOException e) {
-      err.println("rmonitor: cannot start the monitor for " + o.script() + ": " + e.getMessage());
-      return OS_ERROR;
-    }
-    long pid = started.pid();
-    if (started.failure() != null) {
-      // Said on stderr (cron's mail) and logged: the monitor that would have logged it never ran.
-      String line = "JOB " + job.name() + "[" + pid + "] NOT LAUNCHED: the monitor " + started.failure()
-          + "; its JVM's own words are in " + o.fallback();
-      err.println("rmonitor: " + job.base() + ": " + line);
-      java.util.function.Function<String, org.rmonitor.log.LogRecord> asLaunchers =
-          m -> new org.rmonitor.log.LogRecord(Instant.now(), org.rmonitor.log.Severity.WARNING, job.base(), m);
-      try (Sink sink = Sinks.open(o.log(), o.fallback(), err, asLaunchers)) {
-        sink.send(new org.rmonitor.log.LogRecord(Instant.now(), org.rmonitor.log.Severity.ERR, job.base(), line));
-      } catch (IOException e) {
-        err.println("rmonitor: could not log that: " + e.getMessage());
-      }
-      return OS_ERROR;
-    }
-    // The syslog copy of this line is sent by the monitor, so the launcher needs no native call.
-    err.println(job.base() + ": JOB " + job.name() + "[" + pid + "] Launched");
-    return 0;
-  }
-
-  /**
-   * The same JVM, the same arguments, and the monitor's JVM flags: the file jvm.options that the
-   * wrapper names, handed to java as an argument file, so that the launcher reads nothing; and
-   * preview features when the wrapper gave them to the launcher (on Java 25 only).
-   */
-  private static List<String> monitorCommand(String[] args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (Boolean.getBoolean("rmonitor.preview")) cmd.add("--enable-preview");
-    String options = System.getProperty("rmonitor.options");
-    if (options != null) cmd.add("@" + options);
-    String prefix = System.getProperty("rmonitor.prefix");
-    if (prefix != null) cmd.add("-Drmonitor.prefix=" + prefix);
-    // The monitor's AOT cache, when the wrapper found one trained by this very JDK (or is training
-    // it). Its start up to "up" is on run-parts' clock. The cache's own messages must stay off
-    // stdout, which is the pipe that says "up"; a cache this JVM cannot use is skipped
-    // (AOTMode=auto, the default), never a refusal to start.
-    String aot = System.getProperty("rmonitor.monitor.aot");
-    if (aot != null && aot.startsWith("-XX:AOTCache")) cmd.addAll(List.of(aot, "-Xlog:aot=off", "-Xlog:cds=off"));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    cmd.add(MONITOR_FLAG + System.currentTimeMillis());
-    cmd.addAll(Arrays.asList(args));
-    return cmd;
-  }
-
-  private static int monitor(String[] args, Map<String, String> env, PrintStream err)
-      throws UserError {
-    // The first act: catch TERM, HUP and INT, then tell the launcher, which says "Launched" only
-    // now. A signal from here on is acted on once the log is open, never a silent death.
+    boolean logToStderr = o.log().kind() == Destination.Kind.STDERR;
+    if (!logToStderr) Preflight.fallbackFile(o.fallback());
+    // A TERM from here on is acted on once the log is open, never the JVM's silent default death.
     SignalRelay signals = new SignalRelay();
-    System.out.print(Launcher.UP + "\n");
-    // Nobody read it (the launcher was killed, or gave up on us): the job was never announced,
-    // so it must not run either.
-    if (System.out.checkError()) return OS_ERROR;
-    Instant launched = Instant.ofEpochMilli(Long.parseLong(args[0].substring(MONITOR_FLAG.length())));
-    List<String> rest = Arrays.asList(args).subList(1, args.length);
-    if (!(parse(rest, env) instanceof Invocation.Run run)) return SOFTWARE;
-    Options o = run.options();
     Job job = Job.of(o, ProcessHandle.current().pid());
+    Instant launched = Instant.now();
+    err.println(job.base() + ": JOB " + job.name() + "[" + job.pid() + "] Launched");
+    Launcher.answer(err, 0, logToStderr);
+    List<String> problems = Launcher.detach(logToStderr ? null : o.fallback());
+    return monitor(job, launched, signals, problems, err);
+  }
+
+  private static int monitor(Job job, Instant launched, SignalRelay signals, List<String> problems, PrintStream err) {
+    Options o = job.options();
     try (Sink sink = Sinks.open(o.log(), o.fallback(), err, JobLog.notices(job, org.rmonitor.log.Severity.WARNING))) {
       Transcript transcript = o.notice().wanted() ? Transcript.bounded() : Transcript.off();
       JobLog log = new JobLog(sink, job, err, transcript);
@@ -183,9 +133,9 @@ public final class Main {
         log.monitor(org.rmonitor.log.Severity.ERR, "ERROR the monitor is exiting before its job ended");
         log.jobStatus(SOFTWARE);
       }));
+      problems.forEach(p -> log.monitor(org.rmonitor.log.Severity.WARNING, p));
       try {
         signals.undoIgnored();
-        stdoutToDevNull(log);
         int status = new Monitor(job, log, signals).run();
         notifier(job, log, transcript).after(status);
         return status;
@@ -202,6 +152,28 @@ public final class Main {
       err.println("rmonitor: closing the log: " + e.getMessage());
       return 0;
     }
+  }
+
+  /**
+   * The JVM that bin/rmonitor started for a job ended without an answer (it refused its flags,
+   * was killed, or crashed before main): said on stderr (cron's mail) and logged, since the
+   * monitor that would have logged it never ran. What that JVM said is above, on stderr.
+   */
+  private static int notLaunched(List<String> args, Map<String, String> env, PrintStream err) throws UserError {
+    if (!(parse(args, env) instanceof Invocation.Run run)) return OS_ERROR;
+    Options o = run.options();
+    Job job = Job.of(o, 0);
+    String line = "JOB " + job.name() + " NOT LAUNCHED: its JVM ended before the monitor began"
+        + " (what the JVM said, if anything, is on stderr above)";
+    err.println("rmonitor: " + job.base() + ": " + line);
+    java.util.function.Function<String, org.rmonitor.log.LogRecord> asLaunchers =
+        m -> new org.rmonitor.log.LogRecord(Instant.now(), org.rmonitor.log.Severity.WARNING, job.base(), m);
+    try (Sink sink = Sinks.open(o.log(), o.fallback(), err, asLaunchers)) {
+      sink.send(new org.rmonitor.log.LogRecord(Instant.now(), org.rmonitor.log.Severity.ERR, job.base(), line));
+    } catch (IOException e) {
+      err.println("rmonitor: could not log that: " + e.getMessage());
+    }
+    return OS_ERROR;
   }
 
   /** The failure notice's real helpers: sendmail and notify under a time bound, who we are, where the log is. */
@@ -221,14 +193,6 @@ public final class Main {
         Sinks.hostname(),
         Recipients.userName(TrustedPath.euid(), passwd, System.getProperty("user.name")),
         FailureNotice.whereToLook(job, o.log(), o.fallback(), Files::exists));
-  }
-
-  private static void stdoutToDevNull(JobLog log) {
-    try {
-      org.rmonitor.os.Native.stdoutToDevNull();
-    } catch (org.rmonitor.os.Native.ErrnoException e) {
-      log.monitor(org.rmonitor.log.Severity.WARNING, "WARNING stdout stays the launcher's pipe: " + e.getMessage());
-    }
   }
 
   static String version() {

@@ -37,7 +37,6 @@ import org.rmonitor.resource.ResourceConf;
  * it (a limit keeps it waiting for its turn), waits for that resource.
  */
 public final class Status {
-  private static final String MONITOR_FLAG = "--monitor=";
   private static final Pattern LOCK_FILE = Pattern.compile("rmonitor\\.([A-Za-z0-9_-]{7,20})\\.lock");
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -83,13 +82,11 @@ public final class Status {
         .forEach(
             p -> {
               List<String> args = List.of(p.info().arguments().orElse(new String[0]));
-              int at = -1;
-              for (int i = 0; i < args.size(); i++) {
-                if (args.get(i).startsWith(MONITOR_FLAG) && i > 0 && args.get(i - 1).equals("org.rmonitor.Main")) at = i;
-              }
+              // java [JVM flags] org.rmonitor.Main ARGS, where ARGS are those of a job.
+              int at = args.indexOf("org.rmonitor.Main");
               if (at < 0) return;
               try {
-                Instant launched = Instant.ofEpochMilli(Long.parseLong(args.get(at).substring(MONITOR_FLAG.length())));
+                Instant launched = p.info().startInstant().orElse(Instant.EPOCH);
                 if (OptionsParser.parse(args.subList(at + 1, args.size()), environ(p.pid()), defaults, Preflight::startsWithHashbang)
                     instanceof Invocation.Run run) {
                   found.add(new Monitor(p.pid(), launched, run.options()));

@@ -40,6 +40,7 @@ public final class Native {
   private static final int SOCK_CLOEXEC = 02000000;
   private static final int O_CLOEXEC = 02000000;
   private static final int O_WRONLY = 1;
+  private static final int O_APPEND = 02000;
   private static final int SOL_SOCKET = 1;
   private static final int SO_SNDTIMEO = 21;
   private static final int PR_SET_CHILD_SUBREAPER = 36;
@@ -201,15 +202,15 @@ public final class Native {
   }
 
   /**
-   * Points standard output at /dev/null. The monitor's stdout is the pipe on which it told the
-   * launcher it was up; holding it open afterwards would only keep a dead pipe around.
+   * Points descriptor {@code target} at {@code path}, opened for writing (appending, for a file
+   * that must not be truncated). No O_CREAT: the file is one already checked and made.
    */
-  public static void stdoutToDevNull() throws ErrnoException {
+  public static void redirect(int target, String path) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment path = arena.allocateFrom("/dev/null");
-      int fd = (int) call("open(/dev/null)", s -> (int) OPEN.invokeExact(s, path, O_WRONLY | O_CLOEXEC));
+      MemorySegment name = arena.allocateFrom(path);
+      int fd = (int) call("open(" + path + ")", s -> (int) OPEN.invokeExact(s, name, O_WRONLY | O_APPEND | O_CLOEXEC));
       try {
-        call("dup2", s -> (int) DUP2.invokeExact(s, fd, 1));
+        call("dup2(" + path + ", " + target + ")", s -> (int) DUP2.invokeExact(s, fd, target));
       } finally {
         close(fd);
       }

@@ -1,69 +1,110 @@
 package org.rmonitor.proc;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.rmonitor.os.Native;
 
 /**
- * Starts the monitor detached: in a new session (setsid), stdin from /dev/null, stderr into the
- * fallback file (what a JVM that refuses to start says must land where an administrator looks),
- * and nothing of the caller's: cron waits until every holder of its pipe has closed it. Its
- * stdout is a pipe to the launcher, on which it says "up" once it catches signals. The pipe must
- * come from the launcher's own child: the JDK closes a child's output stream as soon as that
- * child exits, so through a short-lived sh in between the "up" would be lost.
+ * The JVM's half of a launch. bin/rmonitor starts the JVM in a session of its own (setsid -f),
+ * stdin /dev/null and stdout and stderr one pipe back to itself; the JVM checks the job, catches
+ * signals, says "Launched" and ends what it says with the answer line, with which bin/rmonitor
+ * exits. The same JVM then runs on as the job's monitor: one JVM start on run-parts' clock, not
+ * two, and a PID that is announced only once a TERM sent to it is acted on.
+ *
+ * <p>Nothing before the answer may touch {@link Native}: its first downcall costs tens of
+ * milliseconds, which would be run-parts' to wait.
  */
 public final class Launcher {
-  /** What the monitor writes on its stdout once it catches signals. */
-  public static final String UP = "up";
+  /** The system property bin/rmonitor sets to {@code pipe} when it waits for the answer. */
+  static final String PROPERTY = "rmonitor.launch";
+  /** The answer: {@code rmonitor-exit N}, and {@code copy} when bin/rmonitor is to go on copying. */
+  public static final String ANSWER = "rmonitor-exit ";
 
-  /** The monitor started, or did not: {@code failure} says why. */
-  public record Started(long pid, String failure) {}
+  private static boolean answered;
 
   private Launcher() {}
 
+  /** True when bin/rmonitor launched this JVM and waits for its answer on stderr. */
+  public static boolean piped() {
+    return "pipe".equals(System.getProperty(PROPERTY));
+  }
+
   /**
-   * Starts {@code command} detached and waits, at most {@code bound}, until it says it is up:
-   * only then may the launcher print "Launched", since a TERM sent before the monitor catches
-   * signals would kill it silently. A monitor that has not come up by then is killed. With
-   * {@code keepStderr} (for {@code --log stderr}) it writes to the caller's stderr instead.
+   * Tells bin/rmonitor how the launch ended, once: it exits {@code status} at once, or with
+   * {@code copyRest} (for {@code --log stderr}) after copying the rest of stderr, to the job's end.
    */
-  public static Started detach(List<String> command, boolean keepStderr, Path stderrFile, Duration bound)
-      throws IOException {
-    List<String> setsid = new ArrayList<>(List.of("setsid"));
-    setsid.addAll(command);
-    Process p =
-        new ProcessBuilder(setsid)
-            .redirectInput(new File("/dev/null"))
-            .redirectError(keepStderr ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.appendTo(stderrFile.toFile()))
-            .start();
-    AtomicBoolean up = new AtomicBoolean();
-    AtomicBoolean late = new AtomicBoolean();
-    // A platform thread: the launcher must not pay for the virtual-thread scheduler's start.
-    Thread.ofPlatform().daemon().start(() -> {
+  public static synchronized void answer(PrintStream err, int status, boolean copyRest) {
+    if (!piped() || answered) return;
+    answered = true;
+    err.println(ANSWER + status + (copyRest ? " copy" : ""));
+    err.flush();
+  }
+
+  /**
+   * Lets go of what the monitor still holds of its caller, after the answer: stdout to /dev/null,
+   * stderr to {@code stderrFile} (null: kept, for {@code --log stderr}), where the JVM's own
+   * words (a crash, an OutOfMemoryError) must land for an administrator to find; and every other
+   * descriptor the caller left open across exec. A pipe of cron's held here would keep cron
+   * waiting for the job's end before it mails what the night said. Returns what failed, as lines
+   * to log.
+   */
+  public static List<String> detach(Path stderrFile) {
+    List<String> problems = new ArrayList<>();
+    if (!piped()) return problems;
+    try {
+      Native.redirect(1, "/dev/null");
+      if (stderrFile != null) Native.redirect(2, stderrFile.toString());
+    } catch (Native.ErrnoException e) {
+      problems.add("WARNING the monitor's stdout and stderr stay a pipe of the launcher's: " + e.getMessage());
+    }
+    for (int fd : inherited()) {
       try {
-        Thread.sleep(bound); // the bound itself, not synchronisation
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (!up.get() && late.compareAndSet(false, true)) p.destroyForcibly();
-    });
-    List<String> said = new ArrayList<>();
-    try (var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = out.readLine()) != null; ) {
-        if (line.equals(UP) && up.compareAndSet(false, true) && !late.get()) return new Started(p.pid(), null);
-        if (said.size() < 5) said.add(line);
+        Native.close(fd);
+      } catch (Native.ErrnoException e) {
+        problems.add("WARNING a descriptor the caller left open stays open: " + e.getMessage());
       }
     }
-    String why = late.get()
-        ? "did not come up within " + bound.toSeconds() + " s and was killed"
-        : "ended at start";
-    return new Started(p.pid(), why + (said.isEmpty() ? "" : " (it said: " + String.join(" / ", said) + ")"));
+    return problems;
   }
+
+  /**
+   * The descriptors above stderr that came in across exec and can keep a caller waiting: pipes,
+   * sockets and terminals without close-on-exec. The JVM opens none of those kinds for itself
+   * before the monitor starts its job, and what it opens later is close-on-exec (the JDK's
+   * files are not, so files are left alone: holding one keeps nobody waiting).
+   */
+  static List<Integer> inherited() {
+    List<Integer> fds = new ArrayList<>();
+    try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path link : open.toList()) {
+        int fd = Integer.parseInt(link.getFileName().toString());
+        if (fd <= 2) continue;
+        try {
+          String to = Files.readSymbolicLink(link).toString();
+          boolean waitedOn = to.startsWith("pipe:") || to.startsWith("socket:") || to.startsWith("/dev/pts/")
+              || to.startsWith("/dev/tty") || to.equals("/dev/console");
+          if (waitedOn && !closeOnExec(fd)) fds.add(fd);
+        } catch (IOException | NumberFormatException e) {
+          // gone meanwhile (the listing's own descriptor)
+        }
+      }
+    } catch (IOException e) {
+      // no /proc: nothing to judge by
+    }
+    return fds;
+  }
+
+  private static boolean closeOnExec(int fd) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+      if (line.startsWith("flags:")) return (Integer.parseInt(line.substring(6).strip(), 8) & O_CLOEXEC) != 0;
+    }
+    return false;
+  }
+
+  private static final int O_CLOEXEC = 02000000;
 }

@@ -60,7 +60,7 @@ class LauncherIT extends SandboxTest {
   }
 
   @Test
-  void onJava25BothJvmsGetPreviewFeaturesAndTheMonitorTheFlagsOfJvmOptions() throws Exception {
+  void onJava25TheJobsJvmGetsPreviewFeaturesAndTheFlagsOfJvmOptions() throws Exception {
     List<String> monitor = monitorCommandLine("java25", Map.of());
     assertThat(monitor).contains("--enable-preview");
     assertThat(monitor).anyMatch(a -> a.startsWith("@") && a.endsWith("/org/rmonitor/jvm.options"));
@@ -131,13 +131,69 @@ class LauncherIT extends SandboxTest {
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     assertThat(f[3]).as("session id").isEqualTo(Long.toString(pid));
     assertThat(f[2]).as("process group").isEqualTo(Long.toString(pid));
-    // stdin and stdout (after the monitor said "up" on it) are /dev/null; stderr is the
-    // fallback file, where a JVM that cannot start leaves its words.
+    // stdin and stdout (after the launcher's answer on it) are /dev/null; stderr is the
+    // fallback file, where the JVM's own words (a crash) land.
     for (int fd = 0; fd <= 1; fd++) {
       assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd))).isEqualTo(Path.of("/dev/null"));
     }
     assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/2"))).isEqualTo(box.fallback);
     Files.createFile(tmp.resolve("gate"));
     box.awaitJobsEnded(1);
+  }
+
+  /**
+   * cron mails what a night said once every holder of its pipe has closed it, and Debian's
+   * run-parts --report reads a script's stdout and stderr to their end: a monitor must hold
+   * neither, nor a copy the caller left open on another descriptor (bash's fd 12 here, beyond
+   * what bin/rmonitor closes itself).
+   */
+  @Test
+  void theCallersPipesReachTheirEndWhileTheJobRuns() throws Exception {
+    Path s = box.script("letgo", "UsbBackup", "echo ready; while [ ! -e \"$SANDBOX/gate\" ]; do sleep 0.05; done");
+    Process caller = box.start(List.of("bash", "-c", "exec 12>&2 7>&2; exec \"$0\"", s.toString()));
+    var said = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(caller.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    String stderr = said.get(Sandbox.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(caller.waitFor(Sandbox.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(caller.exitValue()).isZero();
+    var m = Pattern.compile("JOB letgo\\[(\\d+)\\] Launched").matcher(stderr);
+    assertThat(m.find()).as(stderr).isTrue();
+    long pid = Long.parseLong(m.group(1));
+    box.await(l -> l.stream().anyMatch(x -> x.endsWith("letgo[" + pid + "]: ready")));
+    assertThat(ProcessHandle.of(pid)).as("the monitor runs on").isPresent();
+    assertThat(box.syslog.lines()).noneMatch(l -> l.contains("JOB Status"));
+    Files.createFile(tmp.resolve("gate"));
+    assertThat(Sandbox.tagged(box.awaitJobsEnded(1))).contains("letgo[" + pid + "]: JOB Status 0");
+  }
+
+  /**
+   * A JVM that ends before it answers (here: it refuses a flag, as a jvm.options written for
+   * another JDK would make it) leaves its own words on stderr, one NOT LAUNCHED line there and
+   * in the log, and exit 71: cron mails it.
+   */
+  @Test
+  void aJvmThatEndsBeforeItAnswersIsNotLaunchedWithExit71AndLogged() throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("jdk-refuses/bin")).getParent();
+    Files.writeString(home.resolve("release"), "JAVA_VERSION=\"25\"\nJAVA_RUNTIME_VERSION=\"25+0\"\n");
+    Sandbox.executable(home.resolve("bin/java"),
+        "#!/bin/sh\ncase \" $* \" in *' -Drmonitor.launch=pipe '*)\n"
+            + "  echo \"Unrecognized VM option 'Bogus'\" >&2; echo 'Error: Could not create the Java Virtual Machine.' >&2; exit 1 ;;\n"
+            + "esac\nexec " + Path.of(System.getProperty("java.home"), "bin", "java") + " \"$@\"\n");
+    Path s = box.script("refused", "UsbBackup", "echo never");
+    Sandbox.Result r = box.run(List.of(s.toString()), Map.of("RMONITOR_JAVA", home.resolve("bin/java").toString()));
+    assertThat(r.status()).as(r.stderr()).isEqualTo(71);
+    assertThat(r.stderr())
+        .isEqualTo("Unrecognized VM option 'Bogus'\nError: Could not create the Java Virtual Machine.\n"
+            + "rmonitor: cron.daily: JOB refused NOT LAUNCHED: its JVM ended before the monitor began"
+            + " (what the JVM said, if anything, is on stderr above)\n");
+    assertThat(Sandbox.tagged(box.await(l -> !l.isEmpty())))
+        .containsExactly("cron.daily: JOB refused NOT LAUNCHED: its JVM ended before the monitor began"
+            + " (what the JVM said, if anything, is on stderr above)");
+    assertThat(box.monitors()).isEmpty();
   }
 }
