@@ -32,6 +32,7 @@ public final class SocketSink implements Sink {
   private final Outage outage;
   private final UnixSocket socket = new UnixSocket();
   private final ReplayWindow recent;
+  private boolean connectedOnce;
 
   /**
    * {@code patience} bounds how long one outage may hold up a line before the fallback;
@@ -82,8 +83,10 @@ public final class SocketSink implements Sink {
 
   /** Sends one datagram, waiting at most {@code bound}: null once it went, else why it did not. */
   private String deliver(byte[] datagram, Duration bound) throws IOException {
-    // Only the first failure of an outage waits for a daemon to come back.
-    Duration restart = outage.mode() == Outage.Mode.DELIVER ? patience : Duration.ZERO;
+    // Only the first failure of an outage waits for a daemon to come back, and only once there
+    // was one: a socket missing from the start (the launcher said so on stderr) is no restart,
+    // and waiting for it would only hold up the job's first line.
+    Duration restart = outage.mode() == Outage.Mode.DELIVER && connectedOnce ? patience : Duration.ZERO;
     if (!socket.connected()) {
       String why = reconnect(restart);
       if (why != null) return why;
@@ -116,6 +119,7 @@ public final class SocketSink implements Sink {
     while (true) {
       try {
         socket.connect(path);
+        connectedOnce = true;
         return null;
       } catch (Native.ErrnoException e) {
         if (System.nanoTime() - deadline >= 0) return "cannot be reached: " + e.getMessage();

@@ -142,6 +142,25 @@ class SocketSinkTest {
     }
   }
 
+  /**
+   * A socket missing from the start is no daemon restarting: the first line goes to the fallback
+   * file at once, after one WARNING, instead of waiting out the patience meant for a restart (an
+   * hour here: waiting for it would trip the class's timeout).
+   */
+  @Test
+  void aSocketMissingFromTheStartHoldsUpNoLine() throws Exception {
+    SyslogFormat format = new SyslogFormat(ZoneOffset.UTC);
+    try (SocketSink sink = new SocketSink(
+        new Destination(Destination.Kind.UNIX, tmp.resolve("never.sock").toString()), format,
+        new FileSink(tmp.resolve("fallback"), format, "host"), Duration.ofHours(1), SocketSinkTest::notice)) {
+      sink.send(line(1));
+      sink.send(line(2));
+    }
+    assertThat(fallbackLines()).hasSize(3);
+    assertThat(fallbackLines().getFirst()).startsWith("rmonitor: job[1]: WARNING log unix:" + tmp.resolve("never.sock") + " cannot be reached");
+    assertThat(fallbackLines().subList(1, 3)).containsExactly("job[1]: line 1", "job[1]: line 2");
+  }
+
   /** The sink connects on its first send: accept it, with that first message on its way. */
   private static SocketChannel connectedTo(ServerSocketChannel server, SocketSink sink, LogRecord first)
       throws Exception {
