@@ -72,17 +72,16 @@ public final class Main {
         Path lockDir = so.lockDir().orElse(fromEnv.isEmpty() ? defaults.lockDir() : Path.of(fromEnv));
         return Status.run(lockDir, defaults, out);
       }
-      return switch (parse(Arrays.asList(args), env)) {
-        case Invocation.Help h -> {
-          out.print(OptionsParser.HELP);
-          yield 0;
-        }
-        case Invocation.Version v -> {
-          out.println("rmonitor " + version());
-          yield 0;
-        }
-        case Invocation.Run r -> job(r.options(), err);
-      };
+      // instanceof, not a pattern switch: its bootstrap spins a class at run time that no AOT
+      // cache holds, about 2 ms of every launch.
+      Invocation invocation = parse(Arrays.asList(args), env);
+      if (invocation instanceof Invocation.Run r) return job(r.options(), err);
+      if (invocation instanceof Invocation.Help) {
+        out.print(OptionsParser.HELP);
+      } else {
+        out.println("rmonitor " + version());
+      }
+      return 0;
     } catch (UserError e) {
       err.println("rmonitor: " + e.getMessage());
       return e.exitCode;
@@ -117,6 +116,9 @@ public final class Main {
     Instant launched = Instant.now();
     err.println(job.base() + ": JOB " + job.name() + "[" + job.pid() + "] Launched");
     Launcher.answer(err, 0, logToStderr);
+    // Nobody read it (the wrapper was killed first): the job was never announced, so it must
+    // not run either.
+    if (Launcher.piped() && err.checkError()) return OS_ERROR;
     List<String> problems = Launcher.detach(logToStderr ? null : o.fallback());
     return monitor(job, launched, signals, problems, err);
   }

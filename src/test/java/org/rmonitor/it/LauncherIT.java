@@ -196,4 +196,30 @@ class LauncherIT extends SandboxTest {
             + " (what the JVM said, if anything, is on stderr above)");
     assertThat(box.monitors()).isEmpty();
   }
+
+  /**
+   * A launcher whose caller is gone before it says "Launched" (the wrapper killed with
+   * run-parts): the job was never announced, so it never runs.
+   */
+  @Test
+  void aJobNobodyHeardLaunchedNeverRuns() throws Exception {
+    Path s = box.script("unheard", "UsbBackup", "touch \"$SANDBOX/ran\"");
+    ProcessBuilder pb = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-preview",
+        "--enable-native-access=ALL-UNNAMED", "-Drmonitor.launch=pipe",
+        "-cp", Path.of(System.getProperty("user.dir"), "target", "rmonitor.jar").toString(),
+        "org.rmonitor.Main", "UsbBackup", s.toString());
+    pb.environment().putAll(box.env());
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).redirectErrorStream(true);
+    Process jvm = pb.start();
+    try {
+      jvm.getInputStream().close(); // the reader is gone long before a JVM reaches main
+      assertThat(jvm.waitFor(Sandbox.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(jvm.exitValue()).isEqualTo(71);
+      assertThat(tmp.resolve("ran")).doesNotExist();
+      assertThat(box.syslog.lines()).noneMatch(l -> l.contains("JOB Begins"));
+    } finally {
+      jvm.destroyForcibly();
+    }
+  }
 }
