@@ -55,36 +55,58 @@ public final class Native {
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
   private static final AddressLayout PTR = ValueLayout.ADDRESS;
 
-  private static final MethodHandle SOCKET = link("socket", FunctionDescriptor.of(INT, INT, INT, INT));
-  private static final MethodHandle CONNECT = link("connect", FunctionDescriptor.of(INT, INT, PTR, INT));
-  private static final MethodHandle SEND = link("send", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT));
-  private static final MethodHandle RECV = link("recv", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT));
-  private static final MethodHandle BIND = link("bind", FunctionDescriptor.of(INT, INT, PTR, INT));
-  private static final MethodHandle SETSOCKOPT =
-      link("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
-  private static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(INT, INT));
-  private static final MethodHandle OPEN = link("open", FunctionDescriptor.of(INT, PTR, INT));
-  private static final MethodHandle DUP2 = link("dup2", FunctionDescriptor.of(INT, INT, INT));
-  private static final MethodHandle PIPE2 = link("pipe2", FunctionDescriptor.of(INT, PTR, INT));
-  private static final MethodHandle KILL = link("kill", FunctionDescriptor.of(INT, INT, INT));
-  private static final MethodHandle WAITPID = link("waitpid", FunctionDescriptor.of(INT, INT, PTR, INT));
-  private static final MethodHandle SIGNAL = link("signal", FunctionDescriptor.of(PTR, INT, PTR));
-  private static final MethodHandle PRCTL =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().find("prctl").orElseThrow(),
-          FunctionDescriptor.of(INT, INT, LONG),
-          Linker.Option.firstVariadicArg(1),
-          Linker.Option.captureCallState("errno"));
-  private static final MethodHandle STRERROR =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(PTR, INT));
+  /**
+   * The C functions, each linked on its first call, not all when the class loads: linking one
+   * spins classes and a stub (milliseconds of a monitor's start, and memory it keeps), and most
+   * jobs call only a few (a job that logs to a file never opens a socket). Linking twice in a
+   * race gives two equal handles, so no lock is needed.
+   */
+  private enum C {
+    SOCKET("socket", FunctionDescriptor.of(INT, INT, INT, INT)),
+    CONNECT("connect", FunctionDescriptor.of(INT, INT, PTR, INT)),
+    SEND("send", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT)),
+    RECV("recv", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT)),
+    BIND("bind", FunctionDescriptor.of(INT, INT, PTR, INT)),
+    SETSOCKOPT("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT)),
+    CLOSE("close", FunctionDescriptor.of(INT, INT)),
+    OPEN("open", FunctionDescriptor.of(INT, PTR, INT)),
+    DUP2("dup2", FunctionDescriptor.of(INT, INT, INT)),
+    PIPE2("pipe2", FunctionDescriptor.of(INT, PTR, INT)),
+    KILL("kill", FunctionDescriptor.of(INT, INT, INT)),
+    WAITPID("waitpid", FunctionDescriptor.of(INT, INT, PTR, INT)),
+    SIGNAL("signal", FunctionDescriptor.of(PTR, INT, PTR)),
+    // prctl(2) is variadic after its first argument.
+    PRCTL("prctl", FunctionDescriptor.of(INT, INT, LONG), Linker.Option.firstVariadicArg(1)),
+    // strerror sets no errno worth keeping: no captured state.
+    STRERROR("strerror", FunctionDescriptor.of(PTR, INT), (Linker.Option[]) null);
+
+    private final String name;
+    private final FunctionDescriptor descriptor;
+    private final Linker.Option[] options;
+    private volatile MethodHandle handle;
+
+    C(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+      this.name = name;
+      this.descriptor = descriptor;
+      this.options = options;
+    }
+
+    MethodHandle handle() {
+      MethodHandle h = handle;
+      if (h == null) handle = h = link();
+      return h;
+    }
+
+    private MethodHandle link() {
+      java.lang.foreign.MemorySegment address = LINKER.defaultLookup().find(name).orElseThrow();
+      if (options == null) return LINKER.downcallHandle(address, descriptor);
+      Linker.Option[] all = java.util.Arrays.copyOf(options, options.length + 1);
+      all[options.length] = Linker.Option.captureCallState("errno");
+      return LINKER.downcallHandle(address, descriptor, all);
+    }
+  }
 
   private Native() {}
-
-  private static MethodHandle link(String name, FunctionDescriptor fd) {
-    return LINKER.downcallHandle(
-        LINKER.defaultLookup().find(name).orElseThrow(), fd, Linker.Option.captureCallState("errno"));
-  }
 
   /** A failed call: what was attempted, its errno, and strerror's words for it. */
   public static final class ErrnoException extends java.io.IOException {
@@ -99,7 +121,7 @@ public final class Native {
   /** The C library's own words for an errno, as every other tool on the machine prints them. */
   public static String strerror(int errno) {
     try {
-      MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+      MemorySegment s = (MemorySegment) C.STRERROR.handle().invokeExact(errno);
       return s.reinterpret(256).getString(0, StandardCharsets.UTF_8);
     } catch (Throwable t) {
       return "errno " + errno;
@@ -138,7 +160,7 @@ public final class Native {
    */
   public static boolean kill(long pid, int sig) throws ErrnoException {
     try {
-      call("kill(" + pid + ", " + sig + ")", s -> (int) KILL.invokeExact(s, (int) pid, sig));
+      call("kill(" + pid + ", " + sig + ")", s -> (int) C.KILL.handle().invokeExact(s, (int) pid, sig));
       return true;
     } catch (ErrnoException e) {
       if (e.errno == ESRCH) return false;
@@ -154,7 +176,7 @@ public final class Native {
   public static void reap(long pid) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment status = arena.allocate(INT);
-      call("waitpid(" + pid + ")", s -> (int) WAITPID.invokeExact(s, (int) pid, status, 0));
+      call("waitpid(" + pid + ")", s -> (int) C.WAITPID.handle().invokeExact(s, (int) pid, status, 0));
     } catch (ErrnoException e) {
       if (e.errno != ECHILD) throw e; // someone else reaped it: it is gone either way
     }
@@ -165,7 +187,7 @@ public final class Native {
    * double-forked processes stay visible to it instead of vanishing under init.
    */
   public static void becomeSubreaper(boolean on) throws ErrnoException {
-    call("prctl(PR_SET_CHILD_SUBREAPER)", s -> (int) PRCTL.invokeExact(s, PR_SET_CHILD_SUBREAPER, on ? 1L : 0L));
+    call("prctl(PR_SET_CHILD_SUBREAPER)", s -> (int) C.PRCTL.handle().invokeExact(s, PR_SET_CHILD_SUBREAPER, on ? 1L : 0L));
   }
 
   /**
@@ -176,14 +198,14 @@ public final class Native {
   public static void defaultAction(int sig) throws ErrnoException {
     call(
         "signal(" + sig + ", SIG_DFL)",
-        s -> ((MemorySegment) SIGNAL.invokeExact(s, sig, MemorySegment.NULL)).address() == -1L ? -1 : 0);
+        s -> ((MemorySegment) C.SIGNAL.handle().invokeExact(s, sig, MemorySegment.NULL)).address() == -1L ? -1 : 0);
   }
 
   /** A pipe whose two ends are closed on exec: {read, write}. */
   public static int[] pipe() throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment fds = arena.allocate(INT, 2);
-      call("pipe2", s -> (int) PIPE2.invokeExact(s, fds, O_CLOEXEC));
+      call("pipe2", s -> (int) C.PIPE2.handle().invokeExact(s, fds, O_CLOEXEC));
       return new int[] {fds.getAtIndex(INT, 0), fds.getAtIndex(INT, 1)};
     }
   }
@@ -192,7 +214,7 @@ public final class Native {
     // Not retried on EINTR: on Linux the descriptor is gone whatever close returns.
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(STATE);
-      int rc = (int) CLOSE.invokeExact(state, fd);
+      int rc = (int) C.CLOSE.handle().invokeExact(state, fd);
       if (rc != 0) throw new ErrnoException("close(" + fd + ")", (int) ERRNO.get(state, 0L));
     } catch (ErrnoException e) {
       throw e;
@@ -208,9 +230,9 @@ public final class Native {
   public static void redirect(int target, String path) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment name = arena.allocateFrom(path);
-      int fd = (int) call("open(" + path + ")", s -> (int) OPEN.invokeExact(s, name, O_WRONLY | O_APPEND | O_CLOEXEC));
+      int fd = (int) call("open(" + path + ")", s -> (int) C.OPEN.handle().invokeExact(s, name, O_WRONLY | O_APPEND | O_CLOEXEC));
       try {
-        call("dup2(" + path + ", " + target + ")", s -> (int) DUP2.invokeExact(s, fd, target));
+        call("dup2(" + path + ", " + target + ")", s -> (int) C.DUP2.handle().invokeExact(s, fd, target));
       } finally {
         close(fd);
       }
@@ -250,12 +272,12 @@ public final class Native {
     String what = (bind ? "bind(" : "connect(") + path + ")";
     byte[] name = path.getBytes(StandardCharsets.UTF_8);
     if (name.length >= SUN_PATH_MAX) throw new ErrnoException(what, ENAMETOOLONG);
-    int fd = (int) call("socket", s -> (int) SOCKET.invokeExact(s, AF_UNIX, type | SOCK_CLOEXEC, 0));
+    int fd = (int) call("socket", s -> (int) C.SOCKET.handle().invokeExact(s, AF_UNIX, type | SOCK_CLOEXEC, 0));
     try (Arena arena = Arena.ofConfined()) {
       if (sendBound != null) sendTimeout(fd, sendBound);
       MemorySegment addr = sockaddr(arena, name);
       int length = 2 + name.length + 1;
-      call(what, s -> bind ? (int) BIND.invokeExact(s, fd, addr, length) : (int) CONNECT.invokeExact(s, fd, addr, length));
+      call(what, s -> bind ? (int) C.BIND.handle().invokeExact(s, fd, addr, length) : (int) C.CONNECT.handle().invokeExact(s, fd, addr, length));
       return fd;
     } catch (ErrnoException e) {
       close(fd);
@@ -272,17 +294,17 @@ public final class Native {
       MemorySegment tv = arena.allocate(LONG, 2); // struct timeval { tv_sec; tv_usec; }
       tv.setAtIndex(LONG, 0, bound.toSeconds());
       tv.setAtIndex(LONG, 1, bound.toNanosPart() / 1000);
-      call("setsockopt(SO_SNDTIMEO)", s -> (int) SETSOCKOPT.invokeExact(s, fd, SOL_SOCKET, SO_SNDTIMEO, tv, 16));
+      call("setsockopt(SO_SNDTIMEO)", s -> (int) C.SETSOCKOPT.handle().invokeExact(s, fd, SOL_SOCKET, SO_SNDTIMEO, tv, 16));
     }
   }
 
   /** recv(2) into {@code buffer}; returns how many bytes came (a datagram: the whole of it). */
   public static long recv(int fd, MemorySegment buffer, int flags) throws ErrnoException {
-    return call("recv", s -> (long) RECV.invokeExact(s, fd, buffer, buffer.byteSize(), flags));
+    return call("recv", s -> (long) C.RECV.handle().invokeExact(s, fd, buffer, buffer.byteSize(), flags));
   }
 
   /** send(2) of {@code length} bytes of {@code buffer}; returns how many the kernel took. */
   public static long send(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
-    return call("send", s -> (long) SEND.invokeExact(s, fd, buffer, length, flags));
+    return call("send", s -> (long) C.SEND.handle().invokeExact(s, fd, buffer, length, flags));
   }
 }
