@@ -62,7 +62,7 @@ class LauncherIT extends SandboxTest {
   @Test
   void onJava25TheJobsJvmGetsPreviewFeaturesAndTheFlagsOfJvmOptions() throws Exception {
     List<String> monitor = monitorCommandLine("java25", Map.of());
-    assertThat(monitor).contains("--enable-preview");
+    assertThat(monitor).contains("--enable-preview").doesNotContain("-XX:+IgnoreUnrecognizedVMOptions");
     assertThat(monitor).anyMatch(a -> a.startsWith("@") && a.endsWith("/org/rmonitor/jvm.options"));
     assertThat(monitor).doesNotContain("-Xmx64m"); // read by java from the file, written nowhere else
   }
@@ -79,6 +79,8 @@ class LauncherIT extends SandboxTest {
     Files.writeString(later.resolveSibling("release"), "JAVA_VERSION=\"26\"\nJAVA_RUNTIME_VERSION=\"26+35\"\n");
     List<String> monitor = monitorCommandLine("java26", Map.of("JAVA_HOME", later.getParent().toString()));
     assertThat(monitor).doesNotContain("--enable-preview");
+    // A flag of jvm.options that a later JDK dropped must not stop every job.
+    assertThat(monitor).contains("-XX:+IgnoreUnrecognizedVMOptions");
     assertThat(monitor).anyMatch(a -> a.startsWith("@") && a.endsWith("/org/rmonitor/jvm.options"));
   }
 
