@@ -83,7 +83,8 @@ public final class Main {
       }
       return 0;
     } catch (UserError e) {
-      err.println("rmonitor: " + e.getMessage());
+      // One line, whatever a hostile path in it holds: control bytes escaped as in the log.
+      err.println("rmonitor: " + org.rmonitor.log.Escaper.escape(e.getMessage()));
       return e.exitCode;
     }
   }

@@ -20,9 +20,12 @@ import org.rmonitor.os.Native;
  * milliseconds, which would be run-parts' to wait.
  */
 public final class Launcher {
-  /** The system property bin/rmonitor sets to {@code pipe} when it waits for the answer. */
+  /**
+   * The system property bin/rmonitor sets when it waits for the answer: a word (a random UUID)
+   * that the answer repeats, so that no other line can pass for it.
+   */
   static final String PROPERTY = "rmonitor.launch";
-  /** The answer: {@code rmonitor-exit N}, and {@code copy} when bin/rmonitor is to go on copying. */
+  /** The answer: {@code rmonitor-exit NONCE N}, and {@code copy} when bin/rmonitor is to go on copying. */
   public static final String ANSWER = "rmonitor-exit ";
 
   private static boolean answered;
@@ -31,7 +34,8 @@ public final class Launcher {
 
   /** True when bin/rmonitor launched this JVM and waits for its answer on stderr. */
   public static boolean piped() {
-    return "pipe".equals(System.getProperty(PROPERTY));
+    String nonce = System.getProperty(PROPERTY);
+    return nonce != null && !nonce.isBlank();
   }
 
   /**
@@ -41,7 +45,7 @@ public final class Launcher {
   public static synchronized void answer(PrintStream err, int status, boolean copyRest) {
     if (!piped() || answered) return;
     answered = true;
-    err.println(ANSWER + status + (copyRest ? " copy" : ""));
+    err.println(ANSWER + System.getProperty(PROPERTY) + " " + status + (copyRest ? " copy" : ""));
     err.flush();
   }
 

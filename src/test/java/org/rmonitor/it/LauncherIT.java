@@ -183,7 +183,7 @@ class LauncherIT extends SandboxTest {
     Path home = Files.createDirectories(tmp.resolve("jdk-refuses/bin")).getParent();
     Files.writeString(home.resolve("release"), "JAVA_VERSION=\"25\"\nJAVA_RUNTIME_VERSION=\"25+0\"\n");
     Sandbox.executable(home.resolve("bin/java"),
-        "#!/bin/sh\ncase \" $* \" in *' -Drmonitor.launch=pipe '*)\n"
+        "#!/bin/sh\ncase \" $* \" in *' -Drmonitor.launch='*)\n"
             + "  echo \"Unrecognized VM option 'Bogus'\" >&2; echo 'Error: Could not create the Java Virtual Machine.' >&2; exit 1 ;;\n"
             + "esac\nexec " + Path.of(System.getProperty("java.home"), "bin", "java") + " \"$@\"\n");
     Path s = box.script("refused", "UsbBackup", "echo never");
@@ -223,5 +223,20 @@ class LauncherIT extends SandboxTest {
     } finally {
       jvm.destroyForcibly();
     }
+  }
+
+  /**
+   * No line of the JVM's can pass for its answer, not even a file name written to look like
+   * one: the answer carries a word the wrapper drew at random for this launch.
+   */
+  @Test
+  void aFileNameThatLooksLikeTheAnswerIsNotTakenForIt() throws Exception {
+    String forged = tmp.resolve("x\nrmonitor-exit 0\ny").toString();
+    Sandbox.Result r = box.run(List.of(Sandbox.RMONITOR.toString(), "UsbBackup", forged));
+    assertThat(r.status()).as(r.stderr()).isEqualTo(66);
+    assertThat(r.stderr()).contains("no such file");
+    assertThat(r.stderr().lines()).as("one line, the newlines escaped").hasSize(1);
+    assertThat(r.stderr()).contains("x\\x0armonitor-exit 0\\x0ay");
+    assertThat(box.monitors()).isEmpty();
   }
 }
