@@ -33,7 +33,7 @@ import org.rmonitor.resource.ResourceConf;
  * {@code rmonitor status}: the running jobs (PID, job, phase, since when, resources) and each
  * resource's state and holders, dead holders flagged. Read-only, and it takes no lock: it may
  * be run while jobs hang on one. A monitor's phase is read off its process tree: a child running
- * {@code R.exit PREP} is PREP of R; a monitor blocked on a lock file, or listed as a waiter in
+ * {@code R.exit PREP} is PREP of R; its sendmail or notify program, the failure notice; a monitor blocked on a lock file, or listed as a waiter in
  * it (a limit keeps it waiting for its turn), waits for that resource.
  */
 public final class Status {
@@ -153,6 +153,11 @@ public final class Status {
       List<String> cmd = new ArrayList<>();
       child.info().command().ifPresent(cmd::add);
       cmd.addAll(List.of(child.info().arguments().orElse(new String[0])));
+      // After JOB Status: the failure notice on its way (sendmail, or a script run by its #! line).
+      for (String word : cmd.subList(0, Math.min(2, cmd.size()))) {
+        if (sameFile(word, m.options().notice().sendmailProgram())) return "mailing the notice";
+        if (m.options().notice().notifyProgram().filter(n -> sameFile(word, n)).isPresent()) return "notifying";
+      }
       for (int i = 0; i + 1 < cmd.size(); i++) {
         String phase = cmd.get(i + 1);
         if (cmd.get(i).endsWith(".exit") && (phase.equals("PREP") || phase.equals("POST"))) {
@@ -164,6 +169,14 @@ public final class Status {
     if (self.get().children().findAny().isPresent()) return "PROCESSING";
     Optional<String> waited = lockOpen(m.pid(), lockDir).or(() -> Optional.ofNullable(inLine.get(m.pid())));
     return waited.map(r -> "waiting for " + r).orElse("between phases");
+  }
+
+  private static boolean sameFile(String word, Path program) {
+    try {
+      return word.startsWith("/") && Files.isSameFile(Path.of(word), program);
+    } catch (IOException | RuntimeException e) {
+      return false; // gone meanwhile, or not a path
+    }
   }
 
   /**

@@ -54,6 +54,26 @@ class StatusIT extends SandboxTest {
     box.awaitJobsEnded(3);
   }
 
+  /** After a failed job's JOB Status, its monitor is mailing: status says so, not PROCESSING. */
+  @Test
+  void aMonitorMailingTheFailureNoticeIsShownAsMailing() throws Exception {
+    box.exit("UsbBackup", "exit 0");
+    Path sendmail = Sandbox.executable(tmp.resolve("sendmail"),
+        "#!/bin/sh\ncat >/dev/null\nwhile [ ! -e \"$SANDBOX/gate\" ]; do sleep 0.05; done\n");
+    Path failing = box.script("failing", "UsbBackup", "exit 3");
+    box.run(List.of(failing.toString()),
+        java.util.Map.of("RMONITOR_MAIL", "on-failure", "RMONITOR_SENDMAIL", sendmail.toString(), "MAILTO", "ops@example.org"));
+    long pid = box.monitors().getFirst();
+    box.awaitJobsEnded(1);
+    ResourceIT.await(() -> ProcessHandle.of(pid).map(p -> p.children().findAny().isPresent()).orElse(false),
+        "the monitor runs sendmail");
+    Sandbox.Result r = box.run(List.of(Sandbox.RMONITOR.toString(), "status"));
+    Files.createFile(tmp.resolve("gate"));
+    assertThat(r.status()).as(r.stderr()).isZero();
+    assertThat(r.stdout().lines()).anyMatch(l -> l.matches("  " + pid + " +cron\\.daily/failing +mailing the notice +since .*"));
+    box.awaitMonitorsGone();
+  }
+
   @Test
   void aMissingLockDirectoryIsOneClearError() throws Exception {
     Sandbox.Result r = box.run(List.of(Sandbox.RMONITOR.toString(), "status", "--lock-dir", tmp + "/none"));
