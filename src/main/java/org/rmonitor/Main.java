@@ -59,7 +59,7 @@ public final class Main {
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     try {
       if (args.length > 0 && args[0].equals(NOT_LAUNCHED_FLAG)) {
-        return notLaunched(Arrays.asList(args).subList(1, args.length), env, err);
+        return notLaunched(Arrays.asList(args).subList(1, args.length), env, defaults(env), err);
       }
       // No resource name is this short, so a command word cannot be mistaken for one.
       if (args.length > 0 && args[0].equals("report")) {
@@ -74,8 +74,9 @@ public final class Main {
       }
       // instanceof, not a pattern switch: its bootstrap spins a class at run time that no AOT
       // cache holds, about 2 ms of every launch.
-      Invocation invocation = parse(Arrays.asList(args), env);
-      if (invocation instanceof Invocation.Run r) return job(r.options(), err);
+      Options.Defaults defaults = defaults(env);
+      Invocation invocation = parse(Arrays.asList(args), env, defaults);
+      if (invocation instanceof Invocation.Run r) return job(r.options(), defaults, err);
       if (invocation instanceof Invocation.Help) {
         out.print(OptionsParser.HELP);
       } else {
@@ -94,17 +95,18 @@ public final class Main {
         TrustedPath.euid(), env, Files.isWritable(Path.of("/var/lock")), System.getProperty("rmonitor.prefix", "/usr/local"));
   }
 
-  private static Invocation parse(List<String> args, Map<String, String> env) throws UserError {
-    return OptionsParser.parse(args, env, defaults(env), Preflight::startsWithHashbang);
+  private static Invocation parse(List<String> args, Map<String, String> env, Options.Defaults defaults)
+      throws UserError {
+    return OptionsParser.parse(args, env, defaults, Preflight::startsWithHashbang);
   }
 
   /**
    * The launcher, then the monitor, in one JVM. Everything that can refuse the job is checked
    * while run-parts still listens; then signals are caught, and only then is the PID said.
    */
-  private static int job(Options o, PrintStream err) throws UserError {
+  private static int job(Options o, Options.Defaults defaults, PrintStream err) throws UserError {
     // A non-root user's private directory is made now, when a job is launched, and checked.
-    Optional<Path> runtime = defaults(System.getenv()).runtimeDir();
+    Optional<Path> runtime = defaults.runtimeDir();
     if (runtime.isPresent() && (o.fallback().startsWith(runtime.get()) || o.lockDir().equals(runtime.get()))) {
       TrustedPath.privateDirectory(runtime.get());
     }
@@ -162,8 +164,9 @@ public final class Main {
    * was killed, or crashed before main): said on stderr (cron's mail) and logged, since the
    * monitor that would have logged it never ran. What that JVM said is above, on stderr.
    */
-  private static int notLaunched(List<String> args, Map<String, String> env, PrintStream err) throws UserError {
-    if (!(parse(args, env) instanceof Invocation.Run run)) return OS_ERROR;
+  private static int notLaunched(List<String> args, Map<String, String> env, Options.Defaults defaults, PrintStream err)
+      throws UserError {
+    if (!(parse(args, env, defaults) instanceof Invocation.Run run)) return OS_ERROR;
     Options o = run.options();
     Job job = Job.of(o, 0);
     String line = "JOB " + job.name() + " NOT LAUNCHED: its JVM ended before the monitor began"
