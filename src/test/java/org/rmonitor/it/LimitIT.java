@@ -59,18 +59,27 @@ class LimitIT extends SandboxTest {
     box.await(l -> Sandbox.tagged(l).contains(line));
   }
 
-  private void open(String name) throws Exception {
-    Files.createFile(tmp.resolve("gate." + name));
-  }
-
-  @Test
-  void threeUnrelatedScriptsTakeTurnsWithOnePrepAndOnePostAndStatusShowsWhoRunsAndWhoWaits() throws Exception {
+  /** Jobs one, two and three, launched in that order: one runs, two and three wait in line. */
+  private long[] oneRunningTwoInLine() throws Exception {
     long one = launch("one");
     awaitLine("one[" + one + "]: PROCESSING Begins");
     long two = launch("two");
     awaitLine("two[" + two + "]: LIMIT UsbBackup: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
     long three = launch("three");
     awaitLine("three[" + three + "]: LIMIT UsbBackup: waiting, 1 job(s) running, 1 waiting ahead (limit 1)");
+    return new long[] {one, two, three};
+  }
+
+  private void open(String name) throws Exception {
+    Files.createFile(tmp.resolve("gate." + name));
+  }
+
+  @Test
+  void threeUnrelatedScriptsTakeTurnsWithOnePrepAndOnePostAndStatusShowsWhoRunsAndWhoWaits() throws Exception {
+    long[] pids = oneRunningTwoInLine();
+    long one = pids[0];
+    long two = pids[1];
+    long three = pids[2];
 
     Sandbox.Result status = box.run(List.of(Sandbox.RMONITOR.toString(), "status"));
     assertThat(status.status()).as(status.stderr()).isZero();
@@ -107,12 +116,10 @@ class LimitIT extends SandboxTest {
 
   @Test
   void aTermToAQueuedJobEndsItAtOnceAndLeavesTheOthersAlone() throws Exception {
-    long one = launch("one");
-    awaitLine("one[" + one + "]: PROCESSING Begins");
-    long two = launch("two");
-    awaitLine("two[" + two + "]: LIMIT UsbBackup: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
-    long three = launch("three");
-    awaitLine("three[" + three + "]: LIMIT UsbBackup: waiting, 1 job(s) running, 1 waiting ahead (limit 1)");
+    long[] pids = oneRunningTwoInLine();
+    long one = pids[0];
+    long two = pids[1];
+    long three = pids[2];
 
     long sent = System.nanoTime();
     new ProcessBuilder("kill", "-TERM", Long.toString(two)).start().waitFor();
