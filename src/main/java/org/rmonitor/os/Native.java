@@ -1,6 +1,5 @@
 package org.rmonitor.os;
 
-import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -53,56 +52,62 @@ public final class Native {
 
   private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-  private static final AddressLayout PTR = ValueLayout.ADDRESS;
 
   /**
-   * The C functions, each linked on its first call, not all when the class loads: linking one
-   * spins classes and a stub (milliseconds of a monitor's start, and memory it keeps), and most
-   * jobs call only a few (a job that logs to a file never opens a socket). Linking twice in a
-   * race gives two equal handles, so no lock is needed.
+   * The one shape every C function here is linked with: {@code long f(long, long, long, long,
+   * long)}, errno captured. FFM spins a class and a stub for each distinct shape it links, about
+   * 4 ms of a monitor's start apiece (a syslog job used eight shapes: 50 ms; one: 21 ms,
+   * measured), and one shape serves them all. On the System V ABI of x86-64 and AArch64 Linux
+   * each integer or pointer argument travels in a 64-bit register of its own, a function reads
+   * only the registers of the arguments it has, and an int result is the low half of the result
+   * register ({@link C#INT} results are cut to it). Pointers are passed as the addresses of
+   * native segments that live across the call. Five arguments: setsockopt(2), the most of any.
+   */
+  private static final FunctionDescriptor SHAPE = FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG);
+
+  /**
+   * The C functions, each linked on its first call, not all when the class loads: a job that
+   * logs to a file never opens a socket. Linking twice in a race gives two equal handles, so no
+   * lock is needed.
    */
   private enum C {
-    SOCKET("socket", FunctionDescriptor.of(INT, INT, INT, INT)),
-    CONNECT("connect", FunctionDescriptor.of(INT, INT, PTR, INT)),
-    SEND("send", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT)),
-    RECV("recv", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT)),
-    BIND("bind", FunctionDescriptor.of(INT, INT, PTR, INT)),
-    SETSOCKOPT("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT)),
-    CLOSE("close", FunctionDescriptor.of(INT, INT)),
-    OPEN("open", FunctionDescriptor.of(INT, PTR, INT)),
-    DUP2("dup2", FunctionDescriptor.of(INT, INT, INT)),
-    PIPE2("pipe2", FunctionDescriptor.of(INT, PTR, INT)),
-    KILL("kill", FunctionDescriptor.of(INT, INT, INT)),
-    WAITPID("waitpid", FunctionDescriptor.of(INT, INT, PTR, INT)),
-    SIGNAL("signal", FunctionDescriptor.of(PTR, INT, PTR)),
-    // prctl(2) is variadic after its first argument.
-    PRCTL("prctl", FunctionDescriptor.of(INT, INT, LONG), Linker.Option.firstVariadicArg(1)),
-    // strerror sets no errno worth keeping: no captured state.
-    STRERROR("strerror", FunctionDescriptor.of(PTR, INT), (Linker.Option[]) null);
+    SOCKET("socket", C.INT),
+    CONNECT("connect", C.INT),
+    SEND("send", C.WORD),
+    RECV("recv", C.WORD),
+    BIND("bind", C.INT),
+    SETSOCKOPT("setsockopt", C.INT),
+    CLOSE("close", C.INT),
+    OPEN("open", C.INT),
+    DUP2("dup2", C.INT),
+    PIPE2("pipe2", C.INT),
+    KILL("kill", C.INT),
+    WAITPID("waitpid", C.INT),
+    // A pointer: SIG_ERR is -1, every handler address is positive.
+    SIGNAL("signal", C.WORD),
+    // Variadic after its first argument: on x86-64 a variadic callee reads %al only as a bound on
+    // the vector registers to save, and on AArch64 Linux variadic integers travel like fixed ones.
+    PRCTL("prctl", C.INT),
+    STRERROR("strerror", C.WORD);
+
+    /** The result is a C int (the low 32 bits), or a whole register (ssize_t, a pointer). */
+    private static final boolean INT = true, WORD = false;
 
     private final String name;
-    private final FunctionDescriptor descriptor;
-    private final Linker.Option[] options;
+    private final boolean intResult;
     private volatile MethodHandle handle;
 
-    C(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+    C(String name, boolean intResult) {
       this.name = name;
-      this.descriptor = descriptor;
-      this.options = options;
+      this.intResult = intResult;
     }
 
-    MethodHandle handle() {
+    long invoke(MemorySegment state, long a, long b, long c, long d, long e) throws Throwable {
       MethodHandle h = handle;
-      if (h == null) handle = h = link();
-      return h;
-    }
-
-    private MethodHandle link() {
-      java.lang.foreign.MemorySegment address = LINKER.defaultLookup().find(name).orElseThrow();
-      if (options == null) return LINKER.downcallHandle(address, descriptor);
-      Linker.Option[] all = java.util.Arrays.copyOf(options, options.length + 1);
-      all[options.length] = Linker.Option.captureCallState("errno");
-      return LINKER.downcallHandle(address, descriptor, all);
+      if (h == null) handle = h = LINKER.downcallHandle(
+          LINKER.defaultLookup().find(name).orElseThrow(), SHAPE, Linker.Option.captureCallState("errno"));
+      long result = (long) h.invokeExact(state, a, b, c, d, e);
+      return intResult ? (int) result : result;
     }
   }
 
@@ -121,37 +126,43 @@ public final class Native {
   /** The C library's own words for an errno, as every other tool on the machine prints them. */
   public static String strerror(int errno) {
     try {
-      MemorySegment s = (MemorySegment) C.STRERROR.handle().invokeExact(errno);
-      return s.reinterpret(256).getString(0, StandardCharsets.UTF_8);
-    } catch (Throwable t) {
+      long s = call("strerror", C.STRERROR, errno, 0, 0);
+      return MemorySegment.ofAddress(s).reinterpret(256).getString(0, StandardCharsets.UTF_8);
+    } catch (ErrnoException | RuntimeException e) {
       return "errno " + errno;
     }
   }
 
-  /** One downcall: gets the captured-state segment and returns the C function's result. */
-  private interface Call {
-    long invoke(MemorySegment state) throws Throwable;
-  }
-
   /**
-   * Runs {@code call}, retrying when a signal interrupted it (EINTR), and turns a negative result
-   * into an ErrnoException naming {@code what}. The one place a downcall's failure is decoded.
+   * Calls {@code fn} with up to five arguments (the rest zero), retrying when a signal
+   * interrupted it (EINTR), and turns a negative result into an ErrnoException naming
+   * {@code what}. The one place a downcall's failure is decoded.
    */
-  private static long call(String what, Call call) throws ErrnoException {
+  private static long call(String what, C fn, long a, long b, long c, long d, long e) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(STATE);
       while (true) {
-        long rc = call.invoke(state);
+        long rc = fn.invoke(state, a, b, c, d, e);
         if (rc >= 0) return rc;
-        int e = (int) ERRNO.get(state, 0L);
-        if (e != EINTR) throw new ErrnoException(what, e);
+        int errno = (int) ERRNO.get(state, 0L);
+        if (errno != EINTR) throw new ErrnoException(what, errno);
       }
-    } catch (ErrnoException e) {
-      throw e;
+    } catch (ErrnoException x) {
+      throw x;
     } catch (Throwable t) {
       // A linkage or layout mistake is a bug in rmonitor, never a condition of the machine.
       throw new IllegalStateException(what + ": " + t, t);
     }
+  }
+
+  private static long call(String what, C fn, long a, long b, long c) throws ErrnoException {
+    return call(what, fn, a, b, c, 0, 0);
+  }
+
+  /** The address of a native segment, to pass as a pointer; never a heap array's offset. */
+  private static long address(MemorySegment segment) {
+    if (!segment.isNative()) throw new IllegalArgumentException("not native memory: " + segment);
+    return segment.address();
   }
 
   /**
@@ -160,7 +171,7 @@ public final class Native {
    */
   public static boolean kill(long pid, int sig) throws ErrnoException {
     try {
-      call("kill(" + pid + ", " + sig + ")", s -> (int) C.KILL.handle().invokeExact(s, (int) pid, sig));
+      call("kill(" + pid + ", " + sig + ")", C.KILL, pid, sig, 0);
       return true;
     } catch (ErrnoException e) {
       if (e.errno == ESRCH) return false;
@@ -176,7 +187,7 @@ public final class Native {
   public static void reap(long pid) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment status = arena.allocate(INT);
-      call("waitpid(" + pid + ")", s -> (int) C.WAITPID.handle().invokeExact(s, (int) pid, status, 0));
+      call("waitpid(" + pid + ")", C.WAITPID, pid, address(status), 0);
     } catch (ErrnoException e) {
       if (e.errno != ECHILD) throw e; // someone else reaped it: it is gone either way
     }
@@ -187,7 +198,7 @@ public final class Native {
    * double-forked processes stay visible to it instead of vanishing under init.
    */
   public static void becomeSubreaper(boolean on) throws ErrnoException {
-    call("prctl(PR_SET_CHILD_SUBREAPER)", s -> (int) C.PRCTL.handle().invokeExact(s, PR_SET_CHILD_SUBREAPER, on ? 1L : 0L));
+    call("prctl(PR_SET_CHILD_SUBREAPER)", C.PRCTL, PR_SET_CHILD_SUBREAPER, on ? 1 : 0, 0);
   }
 
   /**
@@ -196,16 +207,14 @@ public final class Native {
    * {@code sun.misc.Signal.handle} then silently installs nothing.
    */
   public static void defaultAction(int sig) throws ErrnoException {
-    call(
-        "signal(" + sig + ", SIG_DFL)",
-        s -> ((MemorySegment) C.SIGNAL.handle().invokeExact(s, sig, MemorySegment.NULL)).address() == -1L ? -1 : 0);
+    call("signal(" + sig + ", SIG_DFL)", C.SIGNAL, sig, 0, 0); // SIG_DFL is 0
   }
 
   /** A pipe whose two ends are closed on exec: {read, write}. */
   public static int[] pipe() throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment fds = arena.allocate(INT, 2);
-      call("pipe2", s -> (int) C.PIPE2.handle().invokeExact(s, fds, O_CLOEXEC));
+      call("pipe2", C.PIPE2, address(fds), O_CLOEXEC, 0);
       return new int[] {fds.getAtIndex(INT, 0), fds.getAtIndex(INT, 1)};
     }
   }
@@ -214,8 +223,7 @@ public final class Native {
     // Not retried on EINTR: on Linux the descriptor is gone whatever close returns.
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(STATE);
-      int rc = (int) C.CLOSE.handle().invokeExact(state, fd);
-      if (rc != 0) throw new ErrnoException("close(" + fd + ")", (int) ERRNO.get(state, 0L));
+      if (C.CLOSE.invoke(state, fd, 0, 0, 0, 0) != 0) throw new ErrnoException("close(" + fd + ")", (int) ERRNO.get(state, 0L));
     } catch (ErrnoException e) {
       throw e;
     } catch (Throwable t) {
@@ -230,9 +238,9 @@ public final class Native {
   public static void redirect(int target, String path) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment name = arena.allocateFrom(path);
-      int fd = (int) call("open(" + path + ")", s -> (int) C.OPEN.handle().invokeExact(s, name, O_WRONLY | O_APPEND | O_CLOEXEC));
+      int fd = (int) call("open(" + path + ")", C.OPEN, address(name), O_WRONLY | O_APPEND | O_CLOEXEC, 0);
       try {
-        call("dup2(" + path + ", " + target + ")", s -> (int) C.DUP2.handle().invokeExact(s, fd, target));
+        call("dup2(" + path + ", " + target + ")", C.DUP2, fd, target, 0);
       } finally {
         close(fd);
       }
@@ -272,12 +280,12 @@ public final class Native {
     String what = (bind ? "bind(" : "connect(") + path + ")";
     byte[] name = path.getBytes(StandardCharsets.UTF_8);
     if (name.length >= SUN_PATH_MAX) throw new ErrnoException(what, ENAMETOOLONG);
-    int fd = (int) call("socket", s -> (int) C.SOCKET.handle().invokeExact(s, AF_UNIX, type | SOCK_CLOEXEC, 0));
+    int fd = (int) call("socket", C.SOCKET, AF_UNIX, type | SOCK_CLOEXEC, 0);
     try (Arena arena = Arena.ofConfined()) {
       if (sendBound != null) sendTimeout(fd, sendBound);
       MemorySegment addr = sockaddr(arena, name);
       int length = 2 + name.length + 1;
-      call(what, s -> bind ? (int) C.BIND.handle().invokeExact(s, fd, addr, length) : (int) C.CONNECT.handle().invokeExact(s, fd, addr, length));
+      call(what, bind ? C.BIND : C.CONNECT, fd, address(addr), length);
       return fd;
     } catch (ErrnoException e) {
       close(fd);
@@ -294,17 +302,18 @@ public final class Native {
       MemorySegment tv = arena.allocate(LONG, 2); // struct timeval { tv_sec; tv_usec; }
       tv.setAtIndex(LONG, 0, bound.toSeconds());
       tv.setAtIndex(LONG, 1, bound.toNanosPart() / 1000);
-      call("setsockopt(SO_SNDTIMEO)", s -> (int) C.SETSOCKOPT.handle().invokeExact(s, fd, SOL_SOCKET, SO_SNDTIMEO, tv, 16));
+      call("setsockopt(SO_SNDTIMEO)", C.SETSOCKOPT, fd, SOL_SOCKET, SO_SNDTIMEO, address(tv), 16);
     }
   }
 
   /** recv(2) into {@code buffer}; returns how many bytes came (a datagram: the whole of it). */
   public static long recv(int fd, MemorySegment buffer, int flags) throws ErrnoException {
-    return call("recv", s -> (long) C.RECV.handle().invokeExact(s, fd, buffer, buffer.byteSize(), flags));
+    return call("recv", C.RECV, fd, address(buffer), buffer.byteSize(), flags, 0);
   }
 
   /** send(2) of {@code length} bytes of {@code buffer}; returns how many the kernel took. */
   public static long send(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
-    return call("send", s -> (long) C.SEND.handle().invokeExact(s, fd, buffer, length, flags));
+    if (length > buffer.byteSize()) throw new IndexOutOfBoundsException("send: " + length + " bytes of " + buffer);
+    return call("send", C.SEND, fd, address(buffer), length, flags, 0);
   }
 }
