@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.function.Function;
 
 /** Builds the sink for a destination, with the fallback file behind it. */
@@ -23,7 +22,7 @@ public final class Sinks {
    *     job's, under its ident
    */
   public static Sink open(Destination to, Path fallbackFile, PrintStream stderr, Function<String, LogRecord> notices) {
-    SyslogFormat format = new SyslogFormat(ZoneId.systemDefault(), to.maxMessage());
+    SyslogFormat format = new SyslogFormat(LocalOffset.ofCLibrary(), to.maxMessage());
     String host = hostname();
     FileSink fallback = new FileSink(fallbackFile, format, host);
     return switch (to.kind()) {

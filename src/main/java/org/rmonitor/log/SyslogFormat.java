@@ -1,31 +1,32 @@
 package org.rmonitor.log;
 
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 
 /** The two text forms of a record: a datagram for a local syslog socket, and a log file line. */
 public final class SyslogFormat {
   /** LOG_LOCAL1, as the seed's rmonitor logged. */
   public static final int FACILITY = 17;
 
-  // "Mar  9 04:40:03": RFC 3164 pads the day with a space, and month names are always English.
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
+  // Always English, written out: a DateTimeFormatter's month names load the JDK's locale data,
+  // ~8 ms of a monitor's start.
+  private static final String[] MONTHS = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+  };
 
-  private final ZoneId zone;
+  private final LocalOffset offset;
   private final int maxMessage;
   // A job logs many lines a second: format each second's stamp once.
   private long stampSecond = Long.MIN_VALUE;
   private String stamp;
 
-  public SyslogFormat(ZoneId zone) {
-    this(zone, Destination.LOCAL_MAX_MESSAGE);
+  public SyslogFormat(LocalOffset offset) {
+    this(offset, Destination.LOCAL_MAX_MESSAGE);
   }
 
   /** {@code maxMessage}: the most bytes of one datagram, header included. */
-  public SyslogFormat(ZoneId zone, int maxMessage) {
-    this.zone = zone;
+  public SyslogFormat(LocalOffset offset, int maxMessage) {
+    this.offset = offset;
     this.maxMessage = maxMessage;
   }
 
@@ -56,9 +57,22 @@ public final class SyslogFormat {
   private synchronized String stamp(LogRecord r) {
     long second = r.time().getEpochSecond();
     if (second != stampSecond) {
-      stamp = STAMP.format(r.time().atZone(zone));
+      stamp = stamp(second, offset.at(second));
       stampSecond = second;
     }
     return stamp;
+  }
+
+  /** "Mar  9 04:40:03": RFC 3164's stamp, the day padded with a space, in local time. */
+  static String stamp(long epochSecond, int offsetSeconds) {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.ofTotalSeconds(offsetSeconds));
+    StringBuilder b = new StringBuilder(15).append(MONTHS[t.getMonthValue() - 1]).append(' ');
+    if (t.getDayOfMonth() < 10) b.append(' ');
+    b.append(t.getDayOfMonth()).append(' ');
+    return twoDigits(twoDigits(twoDigits(b, t.getHour()).append(':'), t.getMinute()).append(':'), t.getSecond()).toString();
+  }
+
+  private static StringBuilder twoDigits(StringBuilder b, int n) {
+    return b.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
   }
 }

@@ -88,7 +88,9 @@ public final class Native {
     // Variadic after its first argument: on x86-64 a variadic callee reads %al only as a bound on
     // the vector registers to save, and on AArch64 Linux variadic integers travel like fixed ones.
     PRCTL("prctl", C.INT),
-    STRERROR("strerror", C.WORD);
+    STRERROR("strerror", C.WORD),
+    // A pointer to the struct tm it was given, NULL on failure.
+    LOCALTIME_R("localtime_r", C.WORD);
 
     /** The result is a C int (the low 32 bits), or a whole register (ssize_t, a pointer). */
     private static final boolean INT = true, WORD = false;
@@ -208,6 +210,26 @@ public final class Native {
    */
   public static void defaultAction(int sig) throws ErrnoException {
     call("signal(" + sig + ", SIG_DFL)", C.SIGNAL, sig, 0, 0); // SIG_DFL is 0
+  }
+
+  /** struct tm of LP64 glibc and musl: nine ints, then long tm_gmtoff and char *tm_zone. */
+  private static final long TM_SIZE = 56, TM_GMTOFF = 40;
+  private static final int EOVERFLOW = 75;
+
+  /**
+   * The offset from UTC, in seconds, of local time at {@code epochSecond} as the C library
+   * reckons it (TZ, else /etc/localtime): the tm_gmtoff of localtime_r(3).
+   */
+  public static int utcOffset(long epochSecond) throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment time = arena.allocate(LONG);
+      time.set(LONG, 0, epochSecond);
+      MemorySegment tm = arena.allocate(TM_SIZE, 8);
+      if (call("localtime_r", C.LOCALTIME_R, address(time), address(tm), 0) == 0) {
+        throw new ErrnoException("localtime_r(" + epochSecond + ")", EOVERFLOW);
+      }
+      return (int) tm.get(LONG, TM_GMTOFF);
+    }
   }
 
   /** A pipe whose two ends are closed on exec: {read, write}. */

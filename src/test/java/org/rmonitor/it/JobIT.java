@@ -226,6 +226,28 @@ class JobIT extends SandboxTest {
   }
 
   @Test
+  void stampsAreInTheLocalTimeOfTheJobsTimeZoneAsTheCLibraryReadsIt() throws Exception {
+    // Chatham's offset, +13:45 or +12:45, leaves no minute of UTC's in place.
+    java.time.ZoneId chatham = java.time.ZoneId.of("Pacific/Chatham");
+    Path log = tmp.resolve("chatham.log");
+    Path s = box.script("tz", "UsbBackup", "true");
+    java.time.Instant before = java.time.Instant.now().minusSeconds(1);
+    Sandbox.Result r = box.run(List.of(s.toString()), java.util.Map.of("TZ", "Pacific/Chatham", "RMONITOR_LOG", "file:" + log));
+    assertThat(r.status()).as(r.stderr()).isZero();
+    box.awaitMonitorsGone();
+    java.time.Instant after = java.time.Instant.now().plusSeconds(1);
+    List<String> lines = Files.readAllLines(log);
+    assertThat(lines).last().asString().endsWith("JOB Status 0");
+    java.time.format.DateTimeFormatter stamp =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy MMM ppd HH:mm:ss", java.util.Locale.ENGLISH);
+    for (String line : lines) {
+      java.time.Instant at = java.time.LocalDateTime.parse(before.atZone(chatham).getYear() + " " + line.substring(0, 15), stamp)
+          .atZone(chatham).toInstant();
+      assertThat(at).as(line).isBetween(before.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), after);
+    }
+  }
+
+  @Test
   void logToStderrWritesToTheCallersStderrWhichThenWaitsForTheJob() throws Exception {
     Path s = box.script("tostderr", "--log=stderr UsbBackup", "echo visible");
     // cat sees EOF, and so the shell returns, only when the monitor, the pipe's last writer, ends.

@@ -31,7 +31,7 @@ class RemoteSinkTest {
 
   RemoteSink sink(Destination to) throws Exception {
     javax.net.ssl.SSLContext tls = to.kind() == Destination.Kind.TLS ? Tls.context(to.tlsCa()) : null;
-    SyslogFormat format = new SyslogFormat(ZoneOffset.UTC);
+    SyslogFormat format = new SyslogFormat(LocalOffset.UTC);
     return new RemoteSink(
         to, "host", new Connector(to, tls, Duration.ofSeconds(5)), new FileSink(tmp.resolve("fallback"), format, "host"),
         m -> new LogRecord(T, Severity.WARNING, "job[7]", m));

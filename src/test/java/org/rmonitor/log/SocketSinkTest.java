@@ -33,7 +33,7 @@ class SocketSinkTest {
     Path path = tmp.resolve("log.sock");
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(path));
-      SyslogFormat format = new SyslogFormat(ZoneOffset.UTC);
+      SyslogFormat format = new SyslogFormat(LocalOffset.UTC);
       Instant t = Instant.parse("2013-03-09T04:40:03Z");
       FileSink fallback = new FileSink(tmp.resolve("fallback"), format, "host");
       try (SocketSink sink = new SocketSink(new Destination(Destination.Kind.UNIX, path.toString()), format, fallback, Duration.ofSeconds(2), m -> new LogRecord(t, Severity.WARNING, "job[1]", m));
@@ -78,7 +78,7 @@ class SocketSinkTest {
   }
 
   SocketSink sink(Path socket, java.util.concurrent.atomic.AtomicLong clock) {
-    SyslogFormat format = new SyslogFormat(ZoneOffset.UTC);
+    SyslogFormat format = new SyslogFormat(LocalOffset.UTC);
     return new SocketSink(
         new Destination(Destination.Kind.UNIX, socket.toString()), format,
         new FileSink(tmp.resolve("fallback"), format, "host"), Duration.ofSeconds(2), SocketSinkTest::notice, clock::get);
@@ -149,7 +149,7 @@ class SocketSinkTest {
    */
   @Test
   void aSocketMissingFromTheStartHoldsUpNoLine() throws Exception {
-    SyslogFormat format = new SyslogFormat(ZoneOffset.UTC);
+    SyslogFormat format = new SyslogFormat(LocalOffset.UTC);
     try (SocketSink sink = new SocketSink(
         new Destination(Destination.Kind.UNIX, tmp.resolve("never.sock").toString()), format,
         new FileSink(tmp.resolve("fallback"), format, "host"), Duration.ofHours(1), SocketSinkTest::notice)) {

@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class SyslogFormatTest {
-  final SyslogFormat format = new SyslogFormat(ZoneOffset.UTC);
+  final SyslogFormat format = new SyslogFormat(LocalOffset.UTC);
   final Instant march9 = Instant.parse("2013-03-09T04:40:03Z");
 
   @Test
@@ -18,6 +18,28 @@ class SyslogFormatTest {
         .isEqualTo("<139>Mar  9 04:40:03 x[1]: JOB Status 1");
     assertThat(format.datagram(new LogRecord(march9, Severity.WARNING, "rmonitor", "x[1]: WARNING w")))
         .startsWith("<140>");
+  }
+
+  @Test
+  void theStampIsWhatDateTimeFormatterWritesInEveryMonthDayAndOffset() {
+    java.time.format.DateTimeFormatter jdk =
+        java.time.format.DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", java.util.Locale.ENGLISH);
+    java.time.ZoneId berlin = java.time.ZoneId.of("Europe/Berlin");
+    LocalOffset local = LocalOffset.of(berlin);
+    for (long s = Instant.parse("2023-12-31T22:59:59Z").getEpochSecond(); s < 1735689600L; s += 86_400 + 3_607) {
+      assertThat(SyslogFormat.stamp(s, local.at(s))).isEqualTo(jdk.format(Instant.ofEpochSecond(s).atZone(berlin)));
+      assertThat(SyslogFormat.stamp(s, -34_200)).isEqualTo(jdk.format(Instant.ofEpochSecond(s).atOffset(ZoneOffset.ofHoursMinutes(-9, -30))));
+    }
+    // Berlin's clocks went forward at 01:00 UTC on 31 March 2024.
+    assertThat(SyslogFormat.stamp(1711846799L, local.at(1711846799L))).isEqualTo("Mar 31 01:59:59");
+    assertThat(SyslogFormat.stamp(1711846800L, local.at(1711846800L))).isEqualTo("Mar 31 03:00:00");
+  }
+
+  @Test
+  void theCLibrarysLocalTimeIsTheJdksForTheSameZone() {
+    // Both read TZ, else /etc/localtime, of this test's JVM.
+    LocalOffset c = LocalOffset.ofCLibrary(), jdk = LocalOffset.of(java.time.ZoneId.systemDefault());
+    for (long s = 0; s < 4_102_444_800L; s += 2_629_800) assertThat(c.at(s)).as("at %d", s).isEqualTo(jdk.at(s));
   }
 
   @Test
