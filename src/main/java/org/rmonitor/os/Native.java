@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * The C library calls the JDK has no API for, each linked once through the Foreign Function &amp;
  * Memory API. Every call captures its own {@code errno}; a failure is an {@link ErrnoException}
  * with strerror's words, and "no such process" is a result, not an error. The launcher never
- * touches this class: the first downcall costs a JVM tens of milliseconds.
+ * touches this class: the first downcall costs a JVM about 15 ms of CPU.
  */
 public final class Native {
   public static final int SIGHUP = 1;
