@@ -1,7 +1,6 @@
 package org.rmonitor.resource;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -95,7 +94,7 @@ public record HolderFile(
 
   private static String fields(Holder h) {
     StringBuilder s = new StringBuilder();
-    s.append("pid=").append(h.pid()).append(" start=").append(h.startTicks()).append(" since=").append(h.since());
+    s.append("pid=").append(h.pid()).append(" start=").append(h.startTicks()).append(" since=").append(UtcSecond.format(h.since()));
     if (!h.host().isEmpty()) s.append(" host=").append(h.host());
     if (!h.boot().isEmpty()) s.append(" boot=").append(h.boot());
     return s.append(" job=").append(h.job()).toString();
@@ -169,7 +168,7 @@ public record HolderFile(
     return new Holder(
         Long.parseLong(m.group(g)),
         Long.parseLong(m.group(g + 1)),
-        Instant.parse(m.group(g + 2)),
+        UtcSecond.parse(m.group(g + 2)),
         m.group(g + 3) == null ? "" : m.group(g + 3),
         m.group(g + 4) == null ? "" : m.group(g + 4),
         m.group(g + 5));
