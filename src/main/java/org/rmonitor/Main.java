@@ -92,7 +92,20 @@ public final class Main {
 
   private static Options.Defaults defaults(Map<String, String> env) {
     return Options.Defaults.of(
-        TrustedPath.euid(), env, Files.isWritable(Path.of("/var/lock")), System.getProperty("rmonitor.prefix", "/usr/local"));
+        TrustedPath.euid(), env, Files.isWritable(Path.of("/var/lock")), prefix(System.getProperty("rmonitor.prefix", "/usr/local")));
+  }
+
+  /**
+   * The install prefix as bin/rmonitor names it (its directory's parent, as it was called),
+   * made absolute with symbolic links resolved, as {@code pwd -P} would: here, not in a
+   * subshell of the wrapper's on every launch. A prefix that is not there is kept as named.
+   */
+  static String prefix(String named) {
+    try {
+      return Path.of(named).toRealPath().toString();
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      return named;
+    }
   }
 
   private static Invocation parse(List<String> args, Map<String, String> env, Options.Defaults defaults)

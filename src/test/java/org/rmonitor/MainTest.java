@@ -73,6 +73,15 @@ class MainTest {
   }
 
   @Test
+  void thePrefixTheWrapperNamesIsResolvedAsPwdMinusPWould() throws IOException {
+    Path real = Files.createDirectories(tmp.resolve("opt/rmonitor"));
+    Files.createDirectories(real.resolve("bin"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+    assertThat(Main.prefix(link + "/bin/..")).isEqualTo(real.toRealPath().toString());
+    assertThat(Main.prefix("/no/such/prefix")).isEqualTo("/no/such/prefix");
+  }
+
+  @Test
   void helpAndVersionGoToStdout() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).startsWith("Usage: rmonitor [OPTIONS] RESOURCE[,RESOURCE...]");

@@ -77,6 +77,7 @@ public final class Native {
     RECV("recv", C.WORD),
     BIND("bind", C.INT),
     SETSOCKOPT("setsockopt", C.INT),
+    SETSID("setsid", C.INT),
     CLOSE("close", C.INT),
     OPEN("open", C.INT),
     DUP2("dup2", C.INT),
@@ -201,6 +202,14 @@ public final class Native {
    */
   public static void becomeSubreaper(boolean on) throws ErrnoException {
     call("prctl(PR_SET_CHILD_SUBREAPER)", C.PRCTL, PR_SET_CHILD_SUBREAPER, on ? 1 : 0, 0);
+  }
+
+  /**
+   * Makes this process the leader of a new session and process group, with no controlling
+   * terminal: signals to its caller's group or terminal no longer reach it.
+   */
+  public static void setsid() throws ErrnoException {
+    call("setsid()", C.SETSID, 0, 0, 0);
   }
 
   /**

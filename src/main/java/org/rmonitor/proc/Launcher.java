@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import org.rmonitor.os.Native;
 
 /**
- * The JVM's half of a launch. bin/rmonitor starts the JVM in a session of its own (setsid -f),
+ * The JVM's half of a launch. bin/rmonitor starts the JVM in the background (not as its child),
  * stdin /dev/null and stdout and stderr one pipe back to itself; the JVM checks the job, catches
  * signals, says "Launched" and ends what it says with the answer line, with which bin/rmonitor
  * exits. The same JVM then runs on as the job's monitor: one JVM start on run-parts' clock, not
@@ -50,7 +50,9 @@ public final class Launcher {
   }
 
   /**
-   * Lets go of what the monitor still holds of its caller, after the answer: stdout to /dev/null,
+   * Lets go of what the monitor still holds of its caller, after the answer: its session and
+   * process group (a session of its own, so that a hang-up of the caller's terminal or a signal to
+   * the caller's group is not the job's); stdout to /dev/null,
    * stderr to {@code stderrFile} (null: kept, for {@code --log stderr}), where the JVM's own
    * words (a crash, an OutOfMemoryError) must land for an administrator to find; and every other
    * descriptor the caller left open across exec. A pipe of cron's held here would keep cron
@@ -60,6 +62,11 @@ public final class Launcher {
   public static List<String> detach(Path stderrFile) {
     List<String> problems = new ArrayList<>();
     if (!piped()) return problems;
+    try {
+      Native.setsid();
+    } catch (Native.ErrnoException e) {
+      problems.add("WARNING the monitor stays in its caller's session: " + e.getMessage());
+    }
     try {
       Native.redirect(1, "/dev/null");
       if (stderrFile != null) Native.redirect(2, stderrFile.toString());
