@@ -32,11 +32,21 @@ public final class LineSplitter {
   }
 
   public void feed(byte[] data, int off, int n) {
-    for (int i = off; i < off + n; i++) {
+    for (int i = off, end = off + n; i < end; ) i = line(data, i, end);
+  }
+
+  /**
+   * Takes the bytes of data[from, end) up to and including the first newline; returns where it
+   * stopped. One call per line, not one loop over a whole read: the JIT compiles a method after
+   * a few thousand calls, where a loop inside {@link #feed} waited for hundreds of thousands of
+   * bytes (an on-stack replacement, half of a 300,000-line job interpreted).
+   */
+  private int line(byte[] data, int from, int end) {
+    for (int i = from; i < end; i++) {
       byte c = data[i];
       if (c == '\n') {
         endLine();
-        continue;
+        return i + 1;
       }
       buf[len++] = c;
       if (c >= 0x20 && c < 0x7f && c != '\\' && decided == len - 1) {
@@ -45,6 +55,7 @@ public final class LineSplitter {
         decide(false);
       }
     }
+    return end;
   }
 
   /** End of stream: a last line without a newline is still a line. */
