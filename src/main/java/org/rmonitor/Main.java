@@ -153,6 +153,14 @@ public final class Main {
       }));
       problems.forEach(p -> log.monitor(org.rmonitor.log.Severity.WARNING, p));
       try {
+        Launcher.leadSession();
+      } catch (IOException e) {
+        // Without a session of its own, its job's processes could not be told from its caller's.
+        log.monitor(org.rmonitor.log.Severity.ERR, "ERROR the monitor cannot lead a session of its own: " + e.getMessage());
+        log.jobStatus(OS_ERROR);
+        return OS_ERROR;
+      }
+      try {
         signals.undoIgnored();
         int status = new Monitor(job, log, signals).run();
         notifier(job, log, transcript).after(status);

@@ -50,9 +50,17 @@ public final class Launcher {
   }
 
   /**
-   * Lets go of what the monitor still holds of its caller, after the answer: its session and
-   * process group (a session of its own, so that a hang-up of the caller's terminal or a signal to
-   * the caller's group is not the job's); stdout to /dev/null,
+   * Makes the monitor the leader of a session of its own, after the answer and before it starts
+   * any process: the job's processes are then told apart by their session (a holder of a
+   * resource is live while any process of its session is), and a hang-up of the caller's
+   * terminal or a signal to the caller's group is not the job's.
+   */
+  public static void leadSession() throws IOException {
+    if (piped()) Native.setsid();
+  }
+
+  /**
+   * Lets go of what the monitor still holds of its caller, after the answer: stdout to /dev/null,
    * stderr to {@code stderrFile} (null: kept, for {@code --log stderr}), where the JVM's own
    * words (a crash, an OutOfMemoryError) must land for an administrator to find; and every other
    * descriptor the caller left open across exec. A pipe of cron's held here would keep cron
@@ -62,11 +70,6 @@ public final class Launcher {
   public static List<String> detach(Path stderrFile) {
     List<String> problems = new ArrayList<>();
     if (!piped()) return problems;
-    try {
-      Native.setsid();
-    } catch (Native.ErrnoException e) {
-      problems.add("WARNING the monitor stays in its caller's session: " + e.getMessage());
-    }
     try {
       Native.redirect(1, "/dev/null");
       if (stderrFile != null) Native.redirect(2, stderrFile.toString());

@@ -144,6 +144,31 @@ class LauncherIT extends SandboxTest {
   }
 
   /**
+   * A holder's processes are told apart by the monitor's session: a monitor that cannot lead one
+   * (its JVM was started as a group leader, here by setsid(1), and setsid(2) then fails) runs
+   * nothing, and says why.
+   */
+  @Test
+  void aMonitorThatCannotLeadASessionOfItsOwnRunsNothing() throws Exception {
+    List<String> cmd = monitorCommandLine("model", Map.of());
+    box.awaitMonitorsGone();
+    Path marker = tmp.resolve("ran");
+    Path s = box.script("leader", "UsbBackup", "touch " + marker);
+    List<String> leader = new java.util.ArrayList<>(List.of("setsid"));
+    leader.addAll(cmd.subList(0, cmd.size() - 1));
+    leader.add(s.toString());
+    Sandbox.Result r = box.run(leader);
+    // Here the JVM is no wrapper's: its exit status is the monitor's, after its answer.
+    assertThat(r.status()).as(r.stderr()).isEqualTo(71);
+    assertThat(r.stderr()).startsWith("cron.daily: JOB leader[").contains("] Launched\nrmonitor-exit ");
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(2)).stream().filter(l -> l.contains("leader[")).toList();
+    assertThat(lines).anyMatch(l -> l.matches("leader\\[\\d+\\]: ERROR the monitor cannot lead a session of its own: setsid\\(\\): Operation not permitted"));
+    assertThat(lines.getLast()).matches("leader\\[\\d+\\]: JOB Status 71");
+    assertThat(lines).noneMatch(l -> l.contains("PREP") || l.contains("PROCESSING"));
+    assertThat(marker).doesNotExist();
+  }
+
+  /**
    * cron mails what a night said once every holder of its pipe has closed it, and Debian's
    * run-parts --report reads a script's stdout and stderr to their end: a monitor must hold
    * neither, nor a copy the caller left open on another descriptor (bash's fd 12 here, beyond
