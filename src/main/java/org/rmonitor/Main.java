@@ -128,7 +128,7 @@ public final class Main {
     if (!logToStderr) Preflight.fallbackFile(o.fallback());
     // A TERM from here on is acted on once the log is open, never the JVM's silent default death.
     SignalRelay signals = new SignalRelay();
-    Job job = Job.of(o, ProcessHandle.current().pid());
+    Job job = Job.of(o, Launcher.pid());
     Instant launched = Instant.now();
     err.println(job.base() + ": JOB " + job.name() + "[" + job.pid() + "] Launched");
     Launcher.answer(err, 0, logToStderr);

@@ -144,7 +144,8 @@ public final class Preflight {
 
   private static String firstLine(Path file) {
     if (!Files.isRegularFile(file)) return "";
-    try (var in = Files.newInputStream(file)) {
+    // A FileInputStream, not Files.newInputStream: no channel classes to set up on run-parts' clock.
+    try (var in = new java.io.FileInputStream(file.toFile())) {
       byte[] head = in.readNBytes(256); // the kernel reads no more of a #! line either
       String s = new String(head, StandardCharsets.ISO_8859_1);
       int nl = s.indexOf('\n');
