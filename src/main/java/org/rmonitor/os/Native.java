@@ -37,7 +37,8 @@ public final class Native {
   public static final int MSG_NOSIGNAL = 0x4000;
   public static final int MSG_DONTWAIT = 0x40;
   private static final int SOCK_CLOEXEC = 02000000;
-  private static final int O_CLOEXEC = 02000000;
+  /** open(2)'s close-on-exec flag, as /proc/PID/fdinfo shows it too. */
+  public static final int O_CLOEXEC = 02000000;
   private static final int O_WRONLY = 1;
   private static final int O_APPEND = 02000;
   private static final int SOL_SOCKET = 1;
@@ -138,8 +139,9 @@ public final class Native {
 
   /**
    * Calls {@code fn} with up to five arguments (the rest zero), retrying when a signal
-   * interrupted it (EINTR), and turns a negative result into an ErrnoException naming
-   * {@code what}. The one place a downcall's failure is decoded.
+   * interrupted it (EINTR; never close(2): on Linux the descriptor is gone whatever close returns,
+   * and a retry could close one opened meanwhile), and turns a negative result into an
+   * ErrnoException naming {@code what}. The one place a downcall's failure is decoded.
    */
   private static long call(String what, C fn, long a, long b, long c, long d, long e) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
@@ -148,7 +150,7 @@ public final class Native {
         long rc = fn.invoke(state, a, b, c, d, e);
         if (rc >= 0) return rc;
         int errno = (int) ERRNO.get(state, 0L);
-        if (errno != EINTR) throw new ErrnoException(what, errno);
+        if (errno != EINTR || fn == C.CLOSE) throw new ErrnoException(what, errno);
       }
     } catch (ErrnoException x) {
       throw x;
@@ -251,15 +253,7 @@ public final class Native {
   }
 
   public static void close(int fd) throws ErrnoException {
-    // Not retried on EINTR: on Linux the descriptor is gone whatever close returns.
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(STATE);
-      if (C.CLOSE.invoke(state, fd, 0, 0, 0, 0) != 0) throw new ErrnoException("close(" + fd + ")", (int) ERRNO.get(state, 0L));
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new IllegalStateException("close: " + t, t);
-    }
+    call("close(" + fd + ")", C.CLOSE, fd, 0, 0);
   }
 
   /**
