@@ -16,8 +16,8 @@ import org.rmonitor.os.Native;
  * exits. The same JVM then runs on as the job's monitor: one JVM start on run-parts' clock, not
  * two, and a PID that is announced only once a TERM sent to it is acted on.
  *
- * <p>Nothing before the answer may touch {@link Native}: its first downcall costs tens of
- * milliseconds, which would be run-parts' to wait.
+ * <p>Nothing before the answer may touch {@link Native}: its first downcall costs about 15 ms of
+ * CPU, which would be run-parts' to wait.
  */
 public final class Launcher {
   /**
@@ -127,10 +127,9 @@ public final class Launcher {
 
   private static boolean closeOnExec(int fd) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
-      if (line.startsWith("flags:")) return (Integer.parseInt(line.substring(6).strip(), 8) & O_CLOEXEC) != 0;
+      if (line.startsWith("flags:")) return (Integer.parseInt(line.substring(6).strip(), 8) & Native.O_CLOEXEC) != 0;
     }
     return false;
   }
 
-  private static final int O_CLOEXEC = 02000000;
 }

@@ -27,7 +27,7 @@ public final class SignalRelay implements ProcessRunner.Starter {
   /**
    * Catches the signals at once, the monitor's first act: a TERM that comes before the log is
    * open is kept and acted on, never the JVM's silent default death. No native call yet (the
-   * first costs tens of milliseconds): a signal ignored when the JVM started is caught later, by
+   * first costs about 15 ms of CPU): a signal ignored when the JVM started is caught later, by
    * {@link #undoIgnored}.
    */
   public SignalRelay() {
