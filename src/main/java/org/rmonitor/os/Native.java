@@ -51,6 +51,13 @@ public final class Native {
   private static final VarHandle ERRNO =
       STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
+  /**
+   * Where a thread's calls leave errno: one segment a thread, freed with it, rather than an arena
+   * opened and closed around each call (malloc and free for every line a chatty job sends).
+   */
+  private static final ThreadLocal<MemorySegment> ERRNO_STATE =
+      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATE));
+
   private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
 
@@ -144,8 +151,8 @@ public final class Native {
    * ErrnoException naming {@code what}. The one place a downcall's failure is decoded.
    */
   private static long call(String what, C fn, long a, long b, long c, long d, long e) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(STATE);
+    try {
+      MemorySegment state = ERRNO_STATE.get();
       while (true) {
         long rc = fn.invoke(state, a, b, c, d, e);
         if (rc >= 0) return rc;

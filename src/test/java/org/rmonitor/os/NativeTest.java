@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NativeTest {
   private static final int EBADF = 9;
+  private static final int ENOENT = 2;
 
   @Test
   void anIntResultOfMinusOneIsAFailureWithErrnoAndTheCLibrarysWords() {
@@ -25,6 +27,33 @@ class NativeTest {
         .isInstanceOfSatisfying(Native.ErrnoException.class, e -> assertThat(e.errno).isEqualTo(EBADF))
         .hasMessage("close(987654): Bad file descriptor");
     assertThat(Native.strerror(Native.ESRCH)).isEqualTo("No such process");
+  }
+
+  @Test
+  void eachThreadReadsItsOwnErrnoWhileOthersFailDifferently() throws Exception {
+    // errno is left in a segment per thread: threads failing at once must not see each other's.
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        boolean badFd = t % 2 == 0;
+        done.add(threads.submit(() -> {
+          for (int i = 0; i < 2000; i++) {
+            try {
+              if (badFd) {
+                Native.close(987654);
+              } else {
+                Native.connectUnix("/nonexistent/" + i, Native.SOCK_DGRAM);
+              }
+              throw new AssertionError("the call succeeded");
+            } catch (Native.ErrnoException e) {
+              assertThat(e.errno).isEqualTo(badFd ? EBADF : ENOENT);
+            }
+          }
+          return null;
+        }));
+      }
+      for (var f : done) f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   @Test
