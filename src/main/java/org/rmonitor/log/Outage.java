@@ -78,6 +78,7 @@ final class Outage {
 
   /** The destination took a line. */
   void delivered() {
+    if (mode == Mode.DELIVER) return; // the usual case, once per line: no clock to read
     long now = nanos.getAsLong();
     if (mode == Mode.FALLBACK) {
       mode = Mode.RECOVER;

@@ -66,10 +66,11 @@ public final class SocketSink implements Sink {
       fallback.send(record);
       return;
     }
-    String trouble = deliver(format.datagram(record).getBytes(StandardCharsets.UTF_8), outage.bound());
+    byte[] body = record.message().getBytes(StandardCharsets.UTF_8);
+    String trouble = deliver(format.head(record), body, outage.bound());
     if (trouble == null) {
       outage.delivered();
-      recent.add(record);
+      recent.add(record); // the one clock read of a line sent
       return;
     }
     if (outage.failed()) {
@@ -82,7 +83,7 @@ public final class SocketSink implements Sink {
   }
 
   /** Sends one datagram, waiting at most {@code bound}: null once it went, else why it did not. */
-  private String deliver(byte[] datagram, Duration bound) throws IOException {
+  private String deliver(byte[] head, byte[] body, Duration bound) throws IOException {
     // Only the first failure of an outage waits for a daemon to come back, and only once there
     // was one: a socket missing from the start (the launcher said so on stderr) is no restart,
     // and waiting for it would only hold up the job's first line.
@@ -92,14 +93,14 @@ public final class SocketSink implements Sink {
       if (why != null) return why;
     }
     try {
-      return socket.send(datagram, bound) ? null : stuck(bound);
+      return socket.send(head, body, bound) ? null : stuck(bound);
     } catch (Native.ErrnoException e) {
       // The daemon died or restarted: what it still had queued died with it.
       for (LogRecord r : recent.drain()) fallback.send(r);
       String why = reconnect(restart);
       if (why != null) return why;
       try {
-        return socket.send(datagram, bound) ? null : stuck(bound);
+        return socket.send(head, body, bound) ? null : stuck(bound);
       } catch (Native.ErrnoException again) {
         socket.disconnect();
         return "failed: " + again.getMessage();

@@ -1,5 +1,6 @@
 package org.rmonitor.log;
 
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
@@ -19,6 +20,10 @@ public final class SyslogFormat {
   // A job logs many lines a second: format each second's stamp once.
   private long stampSecond = Long.MIN_VALUE;
   private String stamp;
+  // The last head made for each severity (0-7), and the second and ident it was made for.
+  private final byte[][] heads = new byte[8][];
+  private final long[] headSecond = new long[8];
+  private final String[] headIdent = new String[8];
 
   public SyslogFormat(LocalOffset offset) {
     this(offset, Destination.LOCAL_MAX_MESSAGE);
@@ -40,8 +45,24 @@ public final class SyslogFormat {
    * hostname, or the daemon would take it for the tag.
    */
   public String datagram(LogRecord r) {
-    return "<" + (FACILITY * 8 + r.severity().code) + ">" + stamp(r) + " " + r.ident() + ": "
-        + r.message();
+    return new String(head(r), StandardCharsets.UTF_8) + r.message();
+  }
+
+  /**
+   * A datagram's bytes before its message, {@code <PRI>Mmm dd HH:mm:ss TAG: }; not to be changed.
+   * The same for every line of a stream within a second, so it is made once a second for each
+   * severity (a job's stdout and stderr interleave), not once a line: a chatty job sends 150,000
+   * lines a second.
+   */
+  synchronized byte[] head(LogRecord r) {
+    int s = r.severity().code;
+    long second = r.time().getEpochSecond();
+    if (second != headSecond[s] || !r.ident().equals(headIdent[s])) {
+      heads[s] = ("<" + (FACILITY * 8 + s) + ">" + stamp(r) + " " + r.ident() + ": ").getBytes(StandardCharsets.UTF_8);
+      headSecond[s] = second;
+      headIdent[s] = r.ident();
+    }
+    return heads[s];
   }
 
   /** The bytes of a datagram before its message: {@code <PRI>}, the stamp, the tag and ": ". */

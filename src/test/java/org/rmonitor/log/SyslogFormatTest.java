@@ -21,6 +21,22 @@ class SyslogFormatTest {
   }
 
   @Test
+  void aHeadMadeOnceASecondFollowsEachChangeOfSecondSeverityAndIdent() {
+    // A job's stdout and stderr interleave, and --name-long lines go under another ident.
+    String[] idents = {"x[1]", "rmonitor", "x[1]", "y[2]"};
+    Severity[] severities = {Severity.INFO, Severity.ERR, Severity.ERR, Severity.INFO, Severity.WARNING};
+    for (int i = 0; i < 200; i++) {
+      Instant t = march9.plusMillis(i * 370L);
+      Severity s = severities[i % severities.length];
+      String ident = idents[i % idents.length];
+      String expected = "<" + (136 + s.code) + ">" + SyslogFormat.stamp(t.getEpochSecond(), 0) + " " + ident + ": line " + i;
+      assertThat(format.datagram(new LogRecord(t, s, ident, "line " + i))).isEqualTo(expected);
+    }
+    assertThat(new String(format.head(new LogRecord(march9, Severity.INFO, "jöb[3]", "")), java.nio.charset.StandardCharsets.UTF_8))
+        .as("an ident in UTF-8").isEqualTo("<142>Mar  9 04:40:03 jöb[3]: ");
+  }
+
+  @Test
   void theStampIsWhatDateTimeFormatterWritesInEveryMonthDayAndOffset() {
     java.time.format.DateTimeFormatter jdk =
         java.time.format.DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", java.util.Locale.ENGLISH);
