@@ -3,6 +3,7 @@ package org.rmonitor.job;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import org.rmonitor.log.Parts;
 
 /**
  * A bounded record of a job's lines for its failure notice: rmonitor's own lines (the lifecycle and
@@ -77,13 +78,7 @@ public final class Transcript {
   }
 
   static int utf8Length(String s) {
-    int n = 0;
-    for (int i = 0; i < s.length(); ) {
-      int cp = s.codePointAt(i);
-      n += utf8Length(cp);
-      i += Character.charCount(cp);
-    }
-    return n;
+    return Parts.utf8Length(s);
   }
 
   private static int utf8Length(int cp) {

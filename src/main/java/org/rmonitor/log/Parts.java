@@ -63,7 +63,8 @@ public final class Parts {
    */
   public static List<String> cut(String head, String text, int room) {
     int textRoom = Math.max(MIN_ROOM, room - utf8Length(head));
-    if (utf8Length(text) <= textRoom) return List.of(head + text);
+    // A char is at most 3 bytes of UTF-8 (a surrogate pair 4): most lines fit unmeasured.
+    if (text.length() * 3 <= textRoom || utf8Length(text) <= textRoom) return List.of(head.isEmpty() ? text : head + text);
     List<String> out = new ArrayList<>();
     int k = 1;
     int start = 0;
@@ -97,7 +98,7 @@ public final class Parts {
     return Character.charCount(s.codePointAt(i));
   }
 
-  static int utf8Length(CharSequence s) {
+  public static int utf8Length(CharSequence s) {
     int n = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
