@@ -75,6 +75,12 @@ public final class JobLog {
   public void target(Severity severity, String text) {
     Instant now = Instant.now();
     transcript.target(severity == Severity.ERR, now, text);
+    // A char is at most 3 bytes of UTF-8: a line that cannot outgrow the room (nearly every one,
+    // cut to it by LineSplitter) goes as it is, once a line of a chatty job, with no parts list.
+    if (text.length() * 3 <= targetRoom) {
+      send(new LogRecord(now, severity, job.ident(), text));
+      return;
+    }
     for (String part : Parts.cut("", text, targetRoom)) send(new LogRecord(now, severity, job.ident(), part));
   }
 

@@ -72,7 +72,7 @@ final class UnixSocket implements AutoCloseable {
           Native.sendTimeout(fd, left);
           bound = left;
         }
-        sent += Native.send(fd, buffer.asSlice(sent), length - sent, flags);
+        sent += Native.send(fd, sent == 0 ? buffer : buffer.asSlice(sent), length - sent, flags);
       } catch (ErrnoException e) {
         if (e.errno != Native.EAGAIN) throw e;
         // Half a message on a stream cannot be taken back: end the stream, the daemon drops it.

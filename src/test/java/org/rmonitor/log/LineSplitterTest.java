@@ -200,6 +200,32 @@ class LineSplitterTest {
     assertFitsAndReadsBack(40, b, whole);
   }
 
+  /**
+   * Runs of plain ASCII are taken at once when a read holds them and byte by byte when it does not
+   * (one byte a read): the messages, cuts included, must be the same either way.
+   */
+  @Test
+  void aPlainRunTakenAtOnceIsCutWhereByteByByteItWouldBe() {
+    Random random = new Random(7);
+    String[] pieces = {"plain text ", "x".repeat(90), "[1/2+] ", "\\", "é", "\r", "\n", "\t", "[", "€uro "};
+    for (int round = 0; round < 300; round++) {
+      int room = Parts.MIN_ROOM + random.nextInt(80);
+      StringBuilder text = new StringBuilder();
+      for (int k = random.nextInt(40); k > 0; k--) text.append(pieces[random.nextInt(pieces.length)]);
+      byte[] in = text.toString().getBytes(StandardCharsets.UTF_8);
+      List<String> whole = new ArrayList<>();
+      LineSplitter s = new LineSplitter(room, whole::add);
+      s.feed(in, 0, in.length);
+      s.finish();
+      List<String> bytewise = new ArrayList<>();
+      LineSplitter t = new LineSplitter(room, bytewise::add);
+      for (int i = 0; i < in.length; i++) t.feed(in, i, 1);
+      t.finish();
+      assertThat(whole).as("room %d: %s", room, text).isEqualTo(bytewise);
+      assertFitsAndReadsBack(room, in, whole);
+    }
+  }
+
   /** Random bytes, rich in the awkward ones, in random chunks: every line reads back exactly. */
   @Test
   void everyLineReadsBackExactly() {
