@@ -24,6 +24,8 @@ public final class JobLog {
 
   private final Sink sink;
   private final Job job;
+  /** {@code job.ident()}, made once: a chatty job's every line is logged under it. */
+  private final String ident;
   private final boolean longName;
   private final PrintStream lastResort;
   private final Transcript transcript;
@@ -38,17 +40,18 @@ public final class JobLog {
   public JobLog(Sink sink, Job job, PrintStream lastResort, Transcript transcript) {
     this.sink = sink;
     this.job = job;
+    this.ident = job.ident();
     this.longName = job.options().longName();
     this.lastResort = lastResort;
     this.transcript = transcript;
-    this.targetRoom = room(job.ident(), "");
+    this.targetRoom = room(ident, "");
     this.monitorRoom = room(monitorIdent(), "");
   }
 
   /** The launcher's line, sent on its behalf with the time it was launched. */
   public void launched(Instant at) {
-    send(new LogRecord(at, Severity.INFO, job.base(), "JOB " + job.ident() + " Launched"));
-    transcript.lifecycle(at, "JOB " + job.ident() + " Launched");
+    send(new LogRecord(at, Severity.INFO, job.base(), "JOB " + ident + " Launched"));
+    transcript.lifecycle(at, "JOB " + ident + " Launched");
   }
 
   /**
@@ -65,11 +68,11 @@ public final class JobLog {
   }
 
   public void monitor(Severity severity, String message) {
-    String ident = monitorIdent();
+    String tag = monitorIdent();
     String head = monitorHead();
     Instant now = Instant.now();
     transcript.lifecycle(now, message);
-    for (String part : Parts.cut(head, message, monitorRoom)) send(new LogRecord(now, severity, ident, part));
+    for (String part : Parts.cut(head, message, monitorRoom)) send(new LogRecord(now, severity, tag, part));
   }
 
   public void target(Severity severity, String text) {
@@ -78,10 +81,10 @@ public final class JobLog {
     // A char is at most 3 bytes of UTF-8: a line that cannot outgrow the room (nearly every one,
     // cut to it by LineSplitter) goes as it is, once a line of a chatty job, with no parts list.
     if (text.length() * 3 <= targetRoom) {
-      send(new LogRecord(now, severity, job.ident(), text));
+      send(new LogRecord(now, severity, ident, text));
       return;
     }
-    for (String part : Parts.cut("", text, targetRoom)) send(new LogRecord(now, severity, job.ident(), part));
+    for (String part : Parts.cut("", text, targetRoom)) send(new LogRecord(now, severity, ident, part));
   }
 
   /** The bytes of text one line of the target's output may carry in one message. */
@@ -103,11 +106,11 @@ public final class JobLog {
   }
 
   private String monitorIdent() {
-    return longName ? LONG_IDENT : job.ident();
+    return longName ? LONG_IDENT : ident;
   }
 
   private String monitorHead() {
-    return longName ? job.ident() + ": " : "";
+    return longName ? ident + ": " : "";
   }
 
   /** The bytes of text after {@code head} that one message under {@code ident} can carry. */
