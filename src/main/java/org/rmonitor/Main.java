@@ -118,6 +118,7 @@ public final class Main {
    * while run-parts still listens; then signals are caught, and only then is the PID said.
    */
   private static int job(Options o, Options.Defaults defaults, PrintStream err) throws UserError {
+    if (Boolean.getBoolean(org.rmonitor.log.TrainingDaemon.PROPERTY)) org.rmonitor.log.TrainingDaemon.listen(o.log());
     // A non-root user's private directory is made now, when a job is launched, and checked.
     Optional<Path> runtime = defaults.runtimeDir();
     if (runtime.isPresent() && (o.fallback().startsWith(runtime.get()) || o.lockDir().equals(runtime.get()))) {
