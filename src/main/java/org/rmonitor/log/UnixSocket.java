@@ -17,6 +17,8 @@ import org.rmonitor.os.Native.ErrnoException;
 final class UnixSocket implements AutoCloseable {
   private final Arena arena = Arena.ofShared();
   private MemorySegment buffer = arena.allocate(8192);
+  /** Used under SocketSink's lock, by one thread at a time. */
+  private final Native.Errno errno = Native.Errno.in(arena);
   private int fd = -1;
   private boolean stream;
   /** The SO_SNDTIMEO set on fd, so it is set again only when the bound changes. */
@@ -72,7 +74,7 @@ final class UnixSocket implements AutoCloseable {
           Native.sendTimeout(fd, left);
           bound = left;
         }
-        sent += Native.send(fd, sent == 0 ? buffer : buffer.asSlice(sent), length - sent, flags);
+        sent += Native.send(fd, sent == 0 ? buffer : buffer.asSlice(sent), length - sent, flags, errno);
       } catch (ErrnoException e) {
         if (e.errno != Native.EAGAIN) throw e;
         // Half a message on a stream cannot be taken back: end the stream, the daemon drops it.

@@ -151,8 +151,12 @@ public final class Native {
    * ErrnoException naming {@code what}. The one place a downcall's failure is decoded.
    */
   private static long call(String what, C fn, long a, long b, long c, long d, long e) throws ErrnoException {
+    return call(what, fn, ERRNO_STATE.get(), a, b, c, d, e);
+  }
+
+  private static long call(String what, C fn, MemorySegment state, long a, long b, long c, long d, long e)
+      throws ErrnoException {
     try {
-      MemorySegment state = ERRNO_STATE.get();
       while (true) {
         long rc = fn.invoke(state, a, b, c, d, e);
         if (rc >= 0) return rc;
@@ -345,7 +349,29 @@ public final class Native {
 
   /** send(2) of {@code length} bytes of {@code buffer}; returns how many the kernel took. */
   public static long send(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
+    return send(fd, buffer, length, flags, new Errno(ERRNO_STATE.get()));
+  }
+
+  /** The same, errno left in {@code errno}: for a caller that sends every line of a chatty job. */
+  public static long send(int fd, MemorySegment buffer, long length, int flags, Errno errno) throws ErrnoException {
     if (length > buffer.byteSize()) throw new IndexOutOfBoundsException("send: " + length + " bytes of " + buffer);
-    return call("send", C.SEND, fd, address(buffer), length, flags, 0);
+    return call("send", C.SEND, errno.state, fd, address(buffer), length, flags, 0);
+  }
+
+  /**
+   * Where calls leave errno, for a caller that makes many and keeps its own, used by one thread
+   * at a time: the thread's own (a ThreadLocal lookup, a call into the JVM for each) costs a
+   * chatty job's sends more than the send itself takes in Java.
+   */
+  public static final class Errno {
+    private final MemorySegment state;
+
+    private Errno(MemorySegment state) {
+      this.state = state;
+    }
+
+    public static Errno in(Arena arena) {
+      return new Errno(arena.allocate(STATE));
+    }
   }
 }
