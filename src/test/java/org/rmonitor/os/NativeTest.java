@@ -30,6 +30,18 @@ class NativeTest {
   }
 
   @Test
+  void aCallersOwnErrnoSlotGetsTheErrno() {
+    try (Arena arena = Arena.ofConfined()) {
+      Native.Errno slot = Native.Errno.in(arena);
+      MemorySegment one = arena.allocate(1);
+      assertThatThrownBy(() -> Native.send(987654, one, 1, 0, slot))
+          .isInstanceOfSatisfying(Native.ErrnoException.class, e -> assertThat(e.errno).isEqualTo(EBADF))
+          .hasMessage("send: Bad file descriptor");
+      assertThatThrownBy(() -> Native.send(987654, one, 2, 0, slot)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+  }
+
+  @Test
   void eachThreadReadsItsOwnErrnoWhileOthersFailDifferently() throws Exception {
     // errno is left in a segment per thread: threads failing at once must not see each other's.
     try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
