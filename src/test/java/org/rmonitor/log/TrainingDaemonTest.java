@@ -26,6 +26,7 @@ class TrainingDaemonTest {
       for (int i = 0; i < 200; i++) sink.send(new LogRecord(t, Severity.INFO, "job[1]", "line " + i));
     }
     assertThat(tmp.resolve("fallback")).as("every line went to the socket").doesNotExist();
+    assertThat(Files.readString(tmp.resolve("log.sock.file"))).as("the file sink's path trained too").endsWith(" Training[1]: a line\n");
   }
 
   @Test
@@ -33,6 +34,7 @@ class TrainingDaemonTest {
     Path path = Files.writeString(tmp.resolve("log.sock"), "not a socket");
     TrainingDaemon.listen(new Destination(Destination.Kind.UNIX, path.toString()));
     assertThat(Files.readString(path)).isEqualTo("not a socket");
+    assertThat(tmp.resolve("log.sock.file")).doesNotExist();
     TrainingDaemon.listen(new Destination(Destination.Kind.FILE, tmp.resolve("f").toString()));
     assertThat(tmp.resolve("f")).doesNotExist();
   }
