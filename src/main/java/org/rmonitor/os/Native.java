@@ -347,12 +347,10 @@ public final class Native {
     return call("recv", C.RECV, fd, address(buffer), buffer.byteSize(), flags, 0);
   }
 
-  /** send(2) of {@code length} bytes of {@code buffer}; returns how many the kernel took. */
-  public static long send(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
-    return send(fd, buffer, length, flags, new Errno(ERRNO_STATE.get()));
-  }
-
-  /** The same, errno left in {@code errno}: for a caller that sends every line of a chatty job. */
+  /**
+   * send(2) of {@code length} bytes of {@code buffer}; returns how many the kernel took. Errno is
+   * left in the caller's own slot: it sends every line of a chatty job.
+   */
   public static long send(int fd, MemorySegment buffer, long length, int flags, Errno errno) throws ErrnoException {
     if (length > buffer.byteSize()) throw new IndexOutOfBoundsException("send: " + length + " bytes of " + buffer);
     return call("send", C.SEND, errno.state, fd, address(buffer), length, flags, 0);

@@ -76,7 +76,7 @@ class NativeTest {
       assertThat(fds[1]).isGreaterThan(2).isNotEqualTo(fds[0]);
       MemorySegment out = arena.allocateFrom("hello", StandardCharsets.US_ASCII);
       // send(2) is for sockets: on a pipe it fails with ENOTSOCK, decoded, not a crash.
-      assertThatThrownBy(() -> Native.send(fds[1], out, 5, 0))
+      assertThatThrownBy(() -> Native.send(fds[1], out, 5, 0, Native.Errno.in(arena)))
           .isInstanceOfSatisfying(Native.ErrnoException.class, e -> assertThat(e.getMessage()).startsWith("send: "));
     } finally {
       Native.close(fds[0]);
@@ -91,12 +91,12 @@ class NativeTest {
     int client = Native.connectUnix(path, Native.SOCK_DGRAM, java.time.Duration.ofSeconds(1));
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment message = arena.allocateFrom("<14>a line", StandardCharsets.US_ASCII);
-      assertThat(Native.send(client, message, 10, Native.MSG_NOSIGNAL)).isEqualTo(10);
+      assertThat(Native.send(client, message, 10, Native.MSG_NOSIGNAL, Native.Errno.in(arena))).isEqualTo(10);
       MemorySegment buffer = arena.allocate(100);
       assertThat(Native.recv(server, buffer, 0)).isEqualTo(10);
       assertThat(buffer.getString(0, StandardCharsets.US_ASCII)).isEqualTo("<14>a line");
-      assertThatThrownBy(() -> Native.send(client, message, 100, 0)).isInstanceOf(IndexOutOfBoundsException.class);
-      assertThatThrownBy(() -> Native.send(client, MemorySegment.ofArray(new byte[10]), 10, 0))
+      assertThatThrownBy(() -> Native.send(client, message, 100, 0, Native.Errno.in(arena))).isInstanceOf(IndexOutOfBoundsException.class);
+      assertThatThrownBy(() -> Native.send(client, MemorySegment.ofArray(new byte[10]), 10, 0, Native.Errno.in(arena)))
           .isInstanceOf(IllegalArgumentException.class);
     } finally {
       Native.close(client);
