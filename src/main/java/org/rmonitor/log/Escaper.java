@@ -19,7 +19,8 @@ public final class Escaper {
   private Escaper() {}
 
   public static String escape(byte[] b, int off, int len) {
-    if (printableAscii(b, off, len)) return new String(b, off, len, StandardCharsets.ISO_8859_1);
+    // The common case, plain ASCII text without a backslash, needs no escaping at all.
+    if (plainRun(b, off, off + len, len) == len) return new String(b, off, len, StandardCharsets.ISO_8859_1);
     StringBuilder out = new StringBuilder(len + 16);
     int end = off + len;
     int i = off;
@@ -51,13 +52,17 @@ public final class Escaper {
 
   private static final String HEX_UPPER = "0123456789ABCDEF";
 
-  /** The common case, plain ASCII text without a backslash, needs no escaping at all. */
-  private static boolean printableAscii(byte[] b, int off, int len) {
-    for (int i = off; i < off + len; i++) {
-      // bytes >= 0x80 are negative
-      if (b[i] < 0x20 || b[i] == 0x7f || b[i] == '\\') return false;
-    }
-    return true;
+  /** A byte that is a unit of its own and escapes to itself: printable ASCII but '\\'. */
+  static boolean plain(byte c) {
+    return c >= 0x20 && c < 0x7f && c != '\\'; // bytes >= 0x80 are negative
+  }
+
+  /** How many plain bytes b[from, end) starts with, up to {@code max}. */
+  static int plainRun(byte[] b, int from, int end, int max) {
+    int stop = Math.min(end, from + Math.max(0, max));
+    int i = from;
+    while (i < stop && plain(b[i])) i++;
+    return i - from;
   }
 
   public static String escape(byte[] b) {

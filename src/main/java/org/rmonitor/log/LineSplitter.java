@@ -49,11 +49,11 @@ public final class LineSplitter {
         return i + 1;
       }
       buf[len++] = c;
-      if (plain(c) && decided == len - 1) {
+      if (Escaper.plain(c) && decided == len - 1) {
         take(1, 1); // plain ASCII: the fast path of nearly every line
         // The plain ASCII after it, as far as the part in progress has room for it unmarked,
         // taken at once: byte by byte, take() would find the same for each.
-        int run = plainRun(data, i + 1, end, wholeRoom() - markRoom() - escaped);
+        int run = Escaper.plainRun(data, i + 1, end, wholeRoom() - markRoom() - escaped);
         System.arraycopy(data, i + 1, buf, len, run);
         len += run;
         decided = len;
@@ -65,19 +65,6 @@ public final class LineSplitter {
       }
     }
     return end;
-  }
-
-  /** A byte that is its own escape unit and escapes to itself: printable ASCII but '\\'. */
-  private static boolean plain(byte c) {
-    return c >= 0x20 && c < 0x7f && c != '\\';
-  }
-
-  /** How many plain bytes data[from, end) starts with, up to {@code max}. */
-  private static int plainRun(byte[] data, int from, int end, int max) {
-    int stop = Math.min(end, from + Math.max(0, max));
-    int i = from;
-    while (i < stop && plain(data[i])) i++;
-    return i - from;
   }
 
   /** End of stream: a last line without a newline is still a line. */
