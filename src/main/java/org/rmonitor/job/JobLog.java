@@ -78,9 +78,9 @@ public final class JobLog {
   public void target(Severity severity, String text) {
     Instant now = now();
     transcript.target(severity == Severity.ERR, now, text);
-    // A char is at most 3 bytes of UTF-8: a line that cannot outgrow the room (nearly every one,
-    // cut to it by LineSplitter) goes as it is, once a line of a chatty job, with no parts list.
-    if (text.length() * 3 <= targetRoom) {
+    // A line that fits (nearly every one, cut to the room by LineSplitter) goes as it is, with
+    // no parts list: once a line of a chatty job.
+    if (Parts.fits(text, targetRoom)) {
       send(new LogRecord(now, severity, ident, text));
       return;
     }

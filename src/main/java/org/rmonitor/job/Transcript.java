@@ -68,17 +68,13 @@ public final class Transcript {
 
   /** A line cut to {@link #MAX_LINE_BYTES} at a character boundary, saying how much is missing. */
   static String cut(String text) {
-    if (text.length() * 3 <= MAX_LINE_BYTES || utf8Length(text) <= MAX_LINE_BYTES) return text;
+    if (Parts.fits(text, MAX_LINE_BYTES)) return text;
     int room = MAX_LINE_BYTES - 60; // for the note
     int i = 0;
     for (int cp; room >= utf8Length(cp = text.codePointAt(i)); i += Character.charCount(cp)) {
       room -= utf8Length(cp);
     }
     return text.substring(0, i) + " [cut: " + text.codePointCount(i, text.length()) + " more characters, see syslog]";
-  }
-
-  static int utf8Length(String s) {
-    return Parts.utf8Length(s);
   }
 
   private static int utf8Length(int cp) {
@@ -102,7 +98,7 @@ public final class Transcript {
     synchronized void add(Line line) {
       seen++;
       if (maxLines == 0) return;
-      int size = utf8Length(line.text()) + 1;
+      int size = Parts.utf8Length(line.text()) + 1;
       lines.addLast(line);
       sizes.addLast(size);
       bytes += size;

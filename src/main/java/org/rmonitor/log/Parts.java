@@ -63,8 +63,7 @@ public final class Parts {
    */
   public static List<String> cut(String head, String text, int room) {
     int textRoom = Math.max(MIN_ROOM, room - utf8Length(head));
-    // A char is at most 3 bytes of UTF-8 (a surrogate pair 4): most lines fit unmeasured.
-    if (text.length() * 3 <= textRoom || utf8Length(text) <= textRoom) return List.of(head.isEmpty() ? text : head + text);
+    if (fits(text, textRoom)) return List.of(head.isEmpty() ? text : head + text);
     List<String> out = new ArrayList<>();
     int k = 1;
     int start = 0;
@@ -96,6 +95,14 @@ public final class Parts {
       };
     }
     return Character.charCount(s.codePointAt(i));
+  }
+
+  /**
+   * True when {@code text} is at most {@code room} bytes of UTF-8. A char is at most 3 bytes (a
+   * surrogate pair 4), so most lines are not measured at all.
+   */
+  public static boolean fits(CharSequence text, int room) {
+    return text.length() * 3 <= room || utf8Length(text) <= room;
   }
 
   public static int utf8Length(CharSequence s) {

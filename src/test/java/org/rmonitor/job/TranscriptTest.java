@@ -49,10 +49,10 @@ class TranscriptTest {
     assertThat(Transcript.cut("x".repeat(900))).isEqualTo("x".repeat(900));
     String cut = Transcript.cut("x".repeat(5000));
     assertThat(cut).startsWith("x".repeat(840)).endsWith(" [cut: 4160 more characters, see syslog]");
-    assertThat(Transcript.utf8Length(cut)).isLessThanOrEqualTo(900);
+    assertThat(org.rmonitor.log.Parts.utf8Length(cut)).isLessThanOrEqualTo(900);
     String euro = Transcript.cut("€".repeat(400)); // 3 bytes each
     assertThat(euro).startsWith("€".repeat(280) + " [cut: 120 more");
-    assertThat(Transcript.utf8Length(euro)).isLessThanOrEqualTo(900);
+    assertThat(org.rmonitor.log.Parts.utf8Length(euro)).isLessThanOrEqualTo(900);
     String emoji = Transcript.cut("😀".repeat(300)); // 4 bytes, two chars each
     assertThat(emoji).startsWith("😀".repeat(210) + " [cut: 90 more");
   }
