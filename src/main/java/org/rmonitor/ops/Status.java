@@ -33,8 +33,9 @@ import org.rmonitor.resource.ResourceConf;
  * {@code rmonitor status}: the running jobs (PID, job, phase, since when, resources) and each
  * resource's state and holders, dead holders flagged. Read-only, and it takes no lock: it may
  * be run while jobs hang on one. A monitor's phase is read off its process tree: a child running
- * {@code R.exit PREP} is PREP of R; its sendmail or notify program, the failure notice; a monitor blocked on a lock file, or listed as a waiter in
- * it (a limit keeps it waiting for its turn), waits for that resource.
+ * {@code R.exit PREP} is PREP of R; its sendmail or notify program, the failure notice; a monitor
+ * blocked on a lock file, or listed as a waiter in it (a limit keeps it waiting for its turn),
+ * waits for that resource.
  */
 public final class Status {
   private static final Pattern LOCK_FILE = Pattern.compile("rmonitor\\.([A-Za-z0-9_-]{7,20})\\.lock");
