@@ -1,10 +1,12 @@
 package org.rmonitor.job;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import org.rmonitor.UserError;
 import org.rmonitor.cli.OverlapPolicy;
 import org.rmonitor.log.Severity;
@@ -101,33 +103,38 @@ public final class Monitor {
             liveness.host(),
             liveness.boot(),
             job.path());
-    List<Resource> held = new ArrayList<>();
+    List<String> names = job.options().resources();
+    List<Resource> resources = new ArrayList<>();
+    for (String name : names) {
+      resources.add(new Resource(name, job.options().lockDir(), self, liveness, this::warn, this::notice, signals::anyReceived));
+    }
+    // What this job holds, PREP'd or only its turn taken: released in reverse listed order.
+    Set<Resource> held = new HashSet<>();
     boolean ran = false;
     // Whatever PREP or PROCESSING throws, what is held is released and JOB Status is logged once.
     try {
-      boolean prepared = true;
-      for (String name : job.options().resources()) {
-        Resource r =
-            new Resource(name, job.options().lockDir(), self, liveness, this::warn, this::notice, signals::anyReceived);
-        // The limit is read when the job asks for the resource: an edit counts from the next job.
-        int s =
-            step(
-                () ->
-                    r.acquire(
-                        ResourceConf.read(job.options().exitDir(), name).limit(),
-                        started -> runExit(name, "PREP", started),
-                        started -> runExit(name, "POST", started)));
-        if (s == Resource.STOPPED) {
-          prepared = false;
-          break;
+      // The limits are read as the job starts to ask for its resources: an edit counts from the next job.
+      List<OptionalInt> limits = new ArrayList<>();
+      int s = step(() -> {
+        for (String name : names) limits.add(ResourceConf.read(job.options().exitDir(), name).limit());
+        return 0;
+      });
+      boolean turnsTaken = false;
+      for (int i = 0; i < resources.size() && s == 0; i++) {
+        Resource r = resources.get(i);
+        OptionalInt limit = limits.get(i);
+        if (limit.isPresent() && !turnsTaken) {
+          s = takeTurns(resources, limits, held);
+          turnsTaken = true;
+          if (s != 0) break;
         }
-        if (s != 0) {
-          status.exit(s);
-          prepared = false;
-          break;
-        }
-        held.add(r);
+        s = step(() -> r.acquire(limit, started -> runExit(r.name(), "PREP", started), started -> runExit(r.name(), "POST", started)));
+        // A turn taken is still released when its PREP failed or a stop came first: a release
+        // of what this job no longer holds changes nothing.
+        if (s == 0) held.add(r);
       }
+      if (s != 0 && s != Resource.STOPPED) status.exit(s);
+      boolean prepared = s == 0;
       if (prepared && !stopped()) {
         ran = true;
         status.target(processing());
@@ -138,7 +145,8 @@ public final class Monitor {
     } finally {
       if (!ran && stopped()) status.stoppedBeforeTarget(signals.received());
       signals.relaying(false);
-      for (Resource r : held.reversed()) {
+      for (Resource r : resources.reversed()) {
+        if (!held.contains(r)) continue;
         try {
           status.exit(step(() -> r.release(started -> runExit(r.name(), "POST", started))));
         } catch (RuntimeException | Error e) {
@@ -150,6 +158,26 @@ public final class Monitor {
     int result = status.value();
     log.jobStatus(result);
     return result;
+  }
+
+  /**
+   * Takes the turn of every resource with a limit before the first PREP of one, in the order of
+   * their names, the one order every job shares: a job never holds a limited resource while it
+   * waits for another that comes before it, so jobs that list them in opposite orders cannot
+   * each hold one and wait for the other all night. Returns 0, {@link Resource#STOPPED} or a
+   * step's failure.
+   */
+  private int takeTurns(List<Resource> resources, List<OptionalInt> limits, Set<Resource> held) throws InterruptedException {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < resources.size(); i++) if (limits.get(i).isPresent()) order.add(i);
+    order.sort(java.util.Comparator.comparing(i -> resources.get(i).name()));
+    for (int i : order) {
+      Resource r = resources.get(i);
+      int s = step(() -> r.takeTurn(limits.get(i), started -> runExit(r.name(), "POST", started)));
+      if (s != 0) return s;
+      held.add(r);
+    }
+    return 0;
   }
 
   /** A WARNING or SIGNAL line; none after JOB Status, the job's last word (a late TERM changes nothing). */

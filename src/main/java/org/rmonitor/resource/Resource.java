@@ -114,6 +114,23 @@ public final class Resource {
    * prepared for it alone, it runs {@code post} before it goes, as the last job wanting it.
    */
   public int acquire(OptionalInt limit, Exit prep, Exit post) throws UserError, IOException, InterruptedException {
+    return enter(limit, prep, post);
+  }
+
+  /**
+   * Waits for its turn as {@link #acquire(OptionalInt, Exit, Exit)} does, and takes it as a
+   * holder without PREP: the later {@code acquire} then waits for no turn, and PREPs the resource
+   * if nobody has. Returns 0, or {@link #STOPPED}. A job with several limited resources takes
+   * all its turns first, in one order that every job shares: two jobs listing {@code A,B} and
+   * {@code B,A} would otherwise each hold one and wait all night for the other. While a turn is
+   * held the resource stays wanted (no POST); {@link #release} gives it back, PREP'd or not.
+   */
+  public int takeTurn(OptionalInt limit, Exit post) throws UserError, IOException, InterruptedException {
+    return enter(limit, null, post);
+  }
+
+  /** Waits for a turn, then holds it, PREP'd first unless {@code prep} is null (a turn only). */
+  private int enter(OptionalInt limit, Exit prep, Exit post) throws UserError, IOException, InterruptedException {
     // Its place in line is when it asked, not who took the lock first: polling a lock is no queue.
     Holder asking = self.at(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     long waitingSince = 0; // System.nanoTime() once in line
@@ -139,7 +156,10 @@ public final class Resource {
         if (others < holders.size() || Turns.mine(limit, others, place)) {
           waiters.removeIf(self::is);
           if (waitingSince != 0) notices.notice(Turns.turn(name, Duration.ofNanos(System.nanoTime() - waitingSince)));
-          return join(lock, state, holders, waiters, prep);
+          if (prep != null) return join(lock, state, holders, waiters, prep);
+          if (holders.stream().noneMatch(self::is)) holders.add(self);
+          write(lock, state.with(state.prepared(), holders, Optional.empty()).withWaiters(waiters));
+          return 0;
         }
         // In line, or back in line at its place if a damaged or removed state lost it.
         boolean missing = waiters.stream().noneMatch(self::is);
@@ -162,6 +182,7 @@ public final class Resource {
     if (!state.prepared()) {
       int status = runExit(lock, "PREP", false, holders, waiters, prep);
       if (status != 0) {
+        holders.removeIf(self::is); // its turn, if it took one first, goes with the failed PREP
         write(lock, state.with(false, holders, Optional.empty()).withWaiters(waiters));
         return status;
       }

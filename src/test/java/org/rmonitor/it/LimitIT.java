@@ -145,6 +145,69 @@ class LimitIT extends SandboxTest {
         .noneMatch(l -> l.contains("WARNING"));
   }
 
+  /**
+   * Two jobs listing two limited resources in opposite orders, launched at the same moment, 25
+   * times: each takes its turns in the order of the names, so neither holds one while it waits
+   * for the other. Taken in listed order, each could PREP its first and wait for the other's all
+   * night (seen: both "waiting", forever). Each still PREPs in its listed order and POSTs in
+   * reverse, and the two never run at once.
+   */
+  @Test
+  void jobsListingTwoLimitedResourcesInOppositeOrdersNeverWaitForEachOther() throws Exception {
+    for (String r : List.of("DiskAAAA", "DiskBBBB")) {
+      box.exit(r, "echo \"$1 " + r + "\" >> \"$SANDBOX/runs\"");
+      Path conf = box.exits.resolve(r + ".conf");
+      Files.writeString(conf, "limit=1\n");
+      Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+    String work = "echo \"$0 begin\" >> \"$SANDBOX/runs\"; echo \"$0 end\" >> \"$SANDBOX/runs\"";
+    Path ab = box.script("ab", "-L DiskAAAA,DiskBBBB /bin/sh", work);
+    Path ba = box.script("ba", "-L DiskBBBB,DiskAAAA /bin/sh", work);
+    int rounds = 25;
+    for (int round = 1; round <= rounds; round++) {
+      java.util.concurrent.CompletableFuture<Sandbox.Result> first =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> run(ab));
+      Sandbox.Result second = run(ba);
+      assertThat(first.get().status()).isZero();
+      assertThat(second.status()).isZero();
+      box.awaitJobsEnded(2 * round);
+    }
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(2 * rounds));
+    assertThat(Sandbox.count(lines, Pattern.compile(": JOB Status 0$"))).isEqualTo(2L * rounds);
+    assertThat(lines).noneMatch(l -> l.contains("WARNING") || l.contains("ERROR"));
+    // Per job: PREP in its listed order, POST in reverse, as without limits.
+    for (long pid : box.monitors()) {
+      List<String> exits = lines.stream()
+          .filter(l -> l.startsWith("rmonitor: ab[" + pid + "]: ") || l.startsWith("rmonitor: ba[" + pid + "]: "))
+          .filter(l -> l.endsWith(": EXIT Begins"))
+          .map(l -> l.replaceFirst(".*\\]: ", ""))
+          .toList();
+      boolean isAb = lines.stream().anyMatch(l -> l.startsWith("rmonitor: ab[" + pid + "]: "));
+      List<String> order = isAb ? List.of("DiskAAAA", "DiskBBBB") : List.of("DiskBBBB", "DiskAAAA");
+      List<String> preps = exits.stream().filter(l -> l.startsWith("PREP ")).toList();
+      List<String> posts = exits.stream().filter(l -> l.startsWith("POST ")).toList();
+      assertThat(preps).as("job " + pid).isSubsetOf("PREP " + order.get(0) + ": EXIT Begins", "PREP " + order.get(1) + ": EXIT Begins");
+      if (preps.size() == 2) assertThat(preps).containsExactly("PREP " + order.get(0) + ": EXIT Begins", "PREP " + order.get(1) + ": EXIT Begins");
+      if (posts.size() == 2) assertThat(posts).containsExactly("POST " + order.get(1) + ": EXIT Begins", "POST " + order.get(0) + ": EXIT Begins");
+    }
+    // One job at a time: a begin is always followed by its own end.
+    List<String> runs = runs().stream().filter(l -> l.endsWith(" begin") || l.endsWith(" end")).toList();
+    for (int i = 0; i < runs.size(); i += 2) {
+      assertThat(runs.get(i + 1)).isEqualTo(runs.get(i).replace(" begin", " end"));
+    }
+    for (String r : List.of("DiskAAAA", "DiskBBBB")) {
+      assertThat(box.lockFile(r)).contains("prepared no").doesNotContain("holder").doesNotContain("waiter");
+    }
+  }
+
+  private Sandbox.Result run(Path script) {
+    try {
+      return box.run(List.of(script.toString()));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
   @Test
   void aMalformedConfIsRefusedAtLaunchNamingFileAndLineAndNothingStarts() throws Exception {
     Path conf = conf("limit=1\nlimit=2\n");

@@ -468,6 +468,71 @@ class ResourceTest {
     assertThat(ran).as("the third takes it prepared").containsExactly("PREP");
   }
 
+  @Test
+  void aTurnIsHeldWithoutPrepKeepsOthersInLineAndTheLaterAcquirePrepsAtOnce() throws Exception {
+    Resource a = as(1);
+    assertThat(a.takeTurn(OptionalInt.of(1), exit("POST", 0))).isZero();
+    assertThat(state().holders()).containsExactly(holder(1));
+    assertThat(state().prepared()).isFalse();
+    assertThat(ran).isEmpty();
+    CompletableFuture<Integer> b = acquiring(as(2), 1);
+    await(notices, "2 LIMIT UsbBackup: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
+    assertThat(a.acquire(OptionalInt.of(1), exit("PREP", 0), exit("POST", 0))).isZero();
+    assertThat(notices).noneMatch(n -> n.startsWith("1 "));
+    assertThat(state().holders()).containsExactly(holder(1));
+    assertThat(state().prepared()).isTrue();
+    assertThat(b).isNotDone();
+    a.release(exit("POST", 0));
+    assertThat(b.get(10, TimeUnit.SECONDS)).isZero();
+    as(2).release(exit("POST", 0));
+    assertThat(ran).containsExactly("PREP", "POST");
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void aFailedPrepAfterATurnGivesTheTurnUpAndTheNextTakesIt() throws Exception {
+    Resource a = as(1);
+    a.takeTurn(OptionalInt.of(1), exit("POST", 0));
+    CompletableFuture<Integer> b = acquiring(as(2), 1);
+    await(notices, "2 LIMIT UsbBackup: waiting");
+    assertThat(a.acquire(OptionalInt.of(1), exit("PREP", 3), exit("POST", 0))).isEqualTo(3);
+    assertThat(b.get(10, TimeUnit.SECONDS)).as("the next tries PREP again").isZero();
+    assertThat(state().holders()).containsExactly(holder(2));
+    assertThat(a.release(exit("POST", 0))).as("nothing of job 1 is left to release").isZero();
+    assertThat(state().holders()).containsExactly(holder(2));
+    assertThat(ran).containsExactly("PREP", "PREP");
+    as(2).release(exit("POST", 0));
+    assertThat(ran).containsExactly("PREP", "PREP", "POST");
+  }
+
+  @Test
+  void aTurnGivenBackUnpreparedRunsNoPost() throws Exception {
+    Resource a = as(1);
+    a.takeTurn(OptionalInt.of(1), exit("POST", 0));
+    assertThat(a.release(exit("POST", 0))).isZero();
+    assertThat(ran).isEmpty();
+    assertThat(state().holders()).isEmpty();
+  }
+
+  @Test
+  void aStopWhileWaitingForATurnTakesNone() throws Exception {
+    as(1).acquire(OptionalInt.of(1), exit("PREP", 0), exit("POST", 0));
+    CompletableFuture<Integer> turn = new CompletableFuture<>();
+    Resource b = as(2);
+    Thread.ofVirtual().start(() -> {
+      try {
+        turn.complete(b.takeTurn(OptionalInt.of(1), exit("POST", 0)));
+      } catch (Throwable e) {
+        turn.completeExceptionally(e);
+      }
+    });
+    await(notices, "2 LIMIT UsbBackup: waiting");
+    stop.set(true);
+    assertThat(turn.get(10, TimeUnit.SECONDS)).isEqualTo(Resource.STOPPED);
+    assertThat(state().holders()).containsExactly(holder(1));
+    assertThat(state().waiters()).isEmpty();
+  }
+
   /** Releases in a thread of its own: the release waits for a dead holder's processes. */
   private Thread releaseInBackground(Resource r) {
     return Thread.ofVirtual().start(() -> {
