@@ -76,7 +76,7 @@ public final class LockFile implements AutoCloseable {
     try {
       long pause = 10;
       while (!stop.getAsBoolean()) {
-        FileLock lock = tryLock(channel);
+        FileLock lock = tryLock(path, channel);
         if (lock != null) return Optional.of(new LockFile(path, channel, lock));
         Thread.sleep(pause); // polling a lock that another process holds: no event to await
         pause = Math.min(pause * 2, POLL_MAX.toMillis());
@@ -94,11 +94,13 @@ public final class LockFile implements AutoCloseable {
    * (the JDK then throws instead). A monitor uses a lock file from one thread only; tests run
    * several jobs in one JVM.
    */
-  private static FileLock tryLock(FileChannel channel) throws IOException {
+  private static FileLock tryLock(Path path, FileChannel channel) throws IOException {
     try {
       return channel.tryLock();
     } catch (java.nio.channels.OverlappingFileLockException e) {
       return null;
+    } catch (IOException e) {
+      throw failed(path, "cannot lock", e); // NFS without a lock daemon: "No locks available"
     }
   }
 
@@ -209,7 +211,11 @@ public final class LockFile implements AutoCloseable {
       throw new UserError(UserError.CONFIG, "lock file " + path + ": larger than 1 MiB; refusing it");
     }
     ByteBuffer buf = ByteBuffer.allocate((int) size);
-    while (buf.hasRemaining() && channel.read(buf, buf.position()) > 0) {}
+    try {
+      while (buf.hasRemaining() && channel.read(buf, buf.position()) > 0) {}
+    } catch (IOException e) {
+      throw failed(path, "cannot read", e);
+    }
     return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
   }
 
@@ -233,9 +239,18 @@ public final class LockFile implements AutoCloseable {
    */
   public void write(String text) throws IOException {
     ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-    while (buf.hasRemaining()) channel.write(buf, buf.position());
-    channel.truncate(buf.limit());
-    channel.force(false);
+    try {
+      while (buf.hasRemaining()) channel.write(buf, buf.position());
+      channel.truncate(buf.limit());
+      channel.force(false);
+    } catch (IOException e) {
+      throw failed(path, "cannot write the state", e); // a full disk says only "No space left on device"
+    }
+  }
+
+  /** An I/O error of the channel, naming the file: the JDK's message alone names nothing. */
+  private static IOException failed(Path path, String what, IOException e) {
+    return new IOException("lock file " + path + ": " + what + ": " + e.getMessage(), e);
   }
 
   @Override

@@ -152,4 +152,40 @@ class ResourceIT extends SandboxTest {
     assertThat(Files.readString(Path.of("/etc/passwd"))).doesNotContain("rmonitor");
     assertThat(Sandbox.count(lines, Pattern.compile("POST UsbBackup: EXIT Status  0"))).isEqualTo(1);
   }
+
+  /**
+   * A lock directory on a full file system (a 64 KiB tmpfs, filled): the job ends with one ERROR
+   * line that names the lock file and the cause, JOB Status 78, and no PREP. The JDK's message
+   * alone was "No space left on device", naming nothing. Mounting needs root: skipped without.
+   */
+  @Test
+  void aFullLockDiskIsOneErrorNamingTheLockFileAndNoPrepRuns() throws Exception {
+    Path full = Files.createDirectory(tmp.resolve("full"));
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full.toString())
+        .redirectErrorStream(true).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0, "cannot mount a tmpfs here (not root?)");
+    try {
+      Path locks = Files.createDirectory(full.resolve("lock"));
+      try (var out = Files.newOutputStream(full.resolve("fill"))) {
+        byte[] block = new byte[4096];
+        while (true) out.write(block); // until the file system is full
+      } catch (java.io.IOException expected) {
+        // No space left on device
+      }
+      Path s = box.script("full", "UsbBackup", "echo must not run");
+      Sandbox.Result r = box.run(List.of(s.toString()), java.util.Map.of("RMONITOR_LOCK_DIR", locks.toString()));
+      assertThat(r.status()).as(r.stderr()).isZero();
+      List<String> lines = Sandbox.tagged(box.awaitJobsEnded(1));
+      long pid = box.monitors().getFirst();
+      assertThat(lines)
+          .contains("full[" + pid + "]: ERROR lock file " + locks + "/rmonitor.UsbBackup.lock: cannot write the state: No space left on device")
+          .contains("full[" + pid + "]: JOB Status 78")
+          .noneMatch(l -> l.contains("must not run") || l.contains("PREP"));
+      assertThat(tmp.resolve("runs")).doesNotExist();
+      box.awaitMonitorsGone();
+    } finally {
+      new ProcessBuilder("umount", "-l", full.toString()).start().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
 }
