@@ -146,7 +146,7 @@ class LimitIT extends SandboxTest {
   }
 
   /**
-   * Two jobs listing two limited resources in opposite orders, launched at the same moment, 25
+   * Two jobs listing two limited resources in opposite orders, launched at the same moment, 100
    * times: each takes its turns in the order of the names, so neither holds one while it waits
    * for the other. Taken in listed order, each could PREP its first and wait for the other's all
    * night (seen: both "waiting", forever). Each still PREPs in its listed order and POSTs in
@@ -163,7 +163,7 @@ class LimitIT extends SandboxTest {
     String work = "echo \"$0 begin\" >> \"$SANDBOX/runs\"; echo \"$0 end\" >> \"$SANDBOX/runs\"";
     Path ab = box.script("ab", "-L DiskAAAA,DiskBBBB /bin/sh", work);
     Path ba = box.script("ba", "-L DiskBBBB,DiskAAAA /bin/sh", work);
-    int rounds = 25;
+    int rounds = 100;
     for (int round = 1; round <= rounds; round++) {
       java.util.concurrent.CompletableFuture<Sandbox.Result> first =
           java.util.concurrent.CompletableFuture.supplyAsync(() -> run(ab));
@@ -198,6 +198,49 @@ class LimitIT extends SandboxTest {
     for (String r : List.of("DiskAAAA", "DiskBBBB")) {
       assertThat(box.lockFile(r)).contains("prepared no").doesNotContain("holder").doesNotContain("waiter");
     }
+  }
+
+  /**
+   * A TERM to a job that took its turn at one limited resource and waits for its turn at a
+   * second: it gives the first turn back at once, unprepared, so the job waiting for that one
+   * runs; it PREPs nothing and ends with 143.
+   */
+  @Test
+  void aTermWhileWaitingForASecondTurnGivesTheFirstBack() throws Exception {
+    for (String r : List.of("DiskAAAA", "DiskBBBB")) {
+      box.exit(r, "echo \"$1 " + r + "\" >> \"$SANDBOX/runs\"");
+      Path conf = box.exits.resolve(r + ".conf");
+      Files.writeString(conf, "limit=1\n");
+      Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+    Path holder = box.script("holder", "DiskBBBB", "while [ ! -e \"$SANDBOX/gate.holder\" ]; do sleep 0.05; done");
+    Path both = box.script("both", "DiskAAAA,DiskBBBB", "echo must not run");
+    Path first = box.script("first", "DiskAAAA", "echo first ran");
+    box.run(List.of(holder.toString()));
+    long h = box.monitors().get(0);
+    awaitLine("holder[" + h + "]: PROCESSING Begins");
+    box.run(List.of(both.toString()));
+    long b = box.monitors().get(1);
+    awaitLine("both[" + b + "]: LIMIT DiskBBBB: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
+    box.run(List.of(first.toString()));
+    long f = box.monitors().get(2);
+    awaitLine("first[" + f + "]: LIMIT DiskAAAA: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
+
+    new ProcessBuilder("kill", "-TERM", Long.toString(b)).start().waitFor();
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(2));
+    assertThat(lines.stream().filter(l -> l.startsWith("both[")))
+        .containsExactly(
+            "both[" + b + "]: JOB Begins",
+            "both[" + b + "]: LIMIT DiskBBBB: waiting, 1 job(s) running, 0 waiting ahead (limit 1)",
+            "both[" + b + "]: SIGNAL TERM received; relaying it to the job's processes",
+            "both[" + b + "]: JOB Status 143");
+    assertThat(lines)
+        .contains("first[" + f + "]: first ran", "first[" + f + "]: JOB Status 0")
+        .anyMatch(l -> l.matches("first\\[" + f + "\\]: LIMIT DiskAAAA: turn after \\d+s"))
+        .noneMatch(l -> l.contains("WARNING"));
+    open("holder");
+    box.awaitJobsEnded(3);
+    assertThat(runs()).containsExactly("PREP DiskBBBB", "PREP DiskAAAA", "POST DiskAAAA", "POST DiskBBBB");
   }
 
   private Sandbox.Result run(Path script) {
