@@ -242,6 +242,7 @@ public final class Status {
     if (!state.intact()) s.append(" (DAMAGED state: read as prepared)");
     state.exit().ifPresent(e -> s.append(", ").append(e.phase()).append(" exit of ").append(name(e.by())).append(" in progress"));
     if (state.holders().isEmpty()) s.append(", no holders");
+    else if (!state.prepared() && state.exit().isEmpty()) s.append(", held (PREP to come) by:"); // turns taken first
     else s.append(", held by:");
     s.append('\n');
     for (Holder h : state.holders()) s.append(job(h, "releasing", liveness)).append('\n');

@@ -225,6 +225,12 @@ class LimitIT extends SandboxTest {
     box.run(List.of(first.toString()));
     long f = box.monitors().get(2);
     awaitLine("first[" + f + "]: LIMIT DiskAAAA: waiting, 1 job(s) running, 0 waiting ahead (limit 1)");
+    Sandbox.Result status = box.run(List.of(Sandbox.RMONITOR.toString(), "status"));
+    List<String> out = status.stdout().lines().toList();
+    int turn = out.indexOf(out.stream().filter(l -> l.startsWith("  DiskAAAA ")).findFirst().orElseThrow());
+    assertThat(out.get(turn)).as(status.stdout()).matches("  DiskAAAA +not prepared, limit 1, held \\(PREP to come\\) by:");
+    assertThat(out.get(turn + 1)).matches("      cron\\.daily/both\\[" + b + "\\] since \\S+");
+    assertThat(out).anyMatch(l -> l.matches("  " + b + " +cron\\.daily/both +waiting for DiskBBBB +since .*  DiskAAAA,DiskBBBB"));
 
     new ProcessBuilder("kill", "-TERM", Long.toString(b)).start().waitFor();
     List<String> lines = Sandbox.tagged(box.awaitJobsEnded(2));
