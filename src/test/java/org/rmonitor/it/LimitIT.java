@@ -249,6 +249,34 @@ class LimitIT extends SandboxTest {
     assertThat(runs()).containsExactly("PREP DiskBBBB", "PREP DiskAAAA", "POST DiskAAAA", "POST DiskBBBB");
   }
 
+  /**
+   * A settings file broken after the launch, while the job waited (here for an earlier run of
+   * its script): one ERROR line naming the file and the line, JOB Status 78, and no PREP of any
+   * resource, not even of the one listed first without a limit.
+   */
+  @Test
+  void aConfBrokenAfterTheLaunchIsOneErrorAndNoPrepAtAll() throws Exception {
+    box.exit("DiskAAAA", "echo \"$1 DiskAAAA\" >> \"$SANDBOX/runs\"");
+    Path s = box.script("twice", "--overlap=wait DiskAAAA,UsbBackup",
+        "[ \"$1\" = 1 ] && while [ ! -e \"$SANDBOX/gate.first\" ]; do sleep 0.05; done; exit 0");
+    box.run(List.of(s.toString(), "1"));
+    long first = box.monitors().get(0);
+    awaitLine("twice[" + first + "]: PROCESSING Begins");
+    box.run(List.of(s.toString(), "2"));
+    long second = box.monitors().get(1);
+    awaitLine("twice[" + second + "]: OVERLAP waiting: cron.daily/twice is still running as monitor " + first);
+    Path conf = conf("limit=1\nlimit=2\n");
+    open("first");
+    List<String> lines = Sandbox.tagged(box.awaitJobsEnded(2));
+    assertThat(lines.stream().filter(l -> l.startsWith("twice[" + second + "]")))
+        .containsExactly(
+            "twice[" + second + "]: JOB Begins",
+            "twice[" + second + "]: OVERLAP waiting: cron.daily/twice is still running as monitor " + first,
+            "twice[" + second + "]: ERROR settings of resource UsbBackup: " + conf + " line 2: limit is set twice (first on line 1)",
+            "twice[" + second + "]: JOB Status 78");
+    assertThat(runs()).containsExactly("PREP DiskAAAA", "PREP", "POST", "POST DiskAAAA");
+  }
+
   private Sandbox.Result run(Path script) {
     try {
       return box.run(List.of(script.toString()));
