@@ -99,6 +99,12 @@ class ChaosIT extends SandboxTest {
       trap 'finish "end (TERM)"; exit 143' TERM
       for r in $res; do : > "$SANDBOX/$r/using.$me"; done
       check start
+      # A limit counts every job whose processes run, those of SIGKILLed monitors too.
+      for r in $res; do
+        [ -e "$SANDBOX/limit.$r" ] || continue
+        n=0; for f in "$SANDBOX/$r"/using.*; do [ -e "$f" ] && n=$((n + 1)); done
+        [ "$n" -le "$(cat "$SANDBOX/limit.$r")" ] || v "$r used by $n jobs at once (limit $(cat "$SANDBOX/limit.$r"))"
+      done
       echo "target of $me runs"
       touch "$SANDBOX/started.$me"
       if [ "$1" = KILL ]; then
@@ -114,12 +120,33 @@ class ChaosIT extends SandboxTest {
   @Test
   @Timeout(300)
   void eightyJobsKilledAndStoppedAtRandomLeaveEveryResourceSafeAndClean() throws Exception {
+    night(Map.of());
+  }
+
+  /**
+   * The same night with limits, UsbBackup one job at a time and DailyBackups two: jobs that list
+   * both, in either order, take turns, and none waits all night for another; no target finds
+   * more jobs using its resource than the limit allows.
+   */
+  @Test
+  @Timeout(300)
+  void theSameNightWithLimitsKeepsThemAndNoJobWaitsForever() throws Exception {
+    night(Map.of("UsbBackup", 1, "DailyBackups", 2));
+  }
+
+  private void night(Map<String, Integer> limits) throws Exception {
     long t0 = System.nanoTime();
     long seed = System.nanoTime();
     Random random = new Random(seed);
     for (String r : RESOURCES) {
       Files.createDirectories(tmp.resolve(r));
       box.exit(r, EXIT);
+    }
+    for (var limit : limits.entrySet()) {
+      Path conf = box.exits.resolve(limit.getKey() + ".conf");
+      Files.writeString(conf, "limit=" + limit.getValue() + "\n");
+      Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      Files.writeString(tmp.resolve("limit." + limit.getKey()), limit.getValue() + "\n");
     }
     List<Role> roles = new ArrayList<>();
     for (int i = 0; i < JOBS; i++) roles.add(i < JOBS / 4 ? Role.KILL : i < JOBS / 2 ? Role.TERM : Role.PLAIN);
@@ -178,9 +205,9 @@ class ChaosIT extends SandboxTest {
     Map<String, Integer> phases = new java.util.TreeMap<>();
     for (Job j : jobs) if (j.role() == Role.TERM) phases.merge(phaseAtSignal(j, lines), 1, Integer::sum);
     System.out.printf(
-        "CHAOS jobs=%d sigkill=%d sigterm=%d (%d while running: %s) prep_cycles=%s failed_preps=%s"
+        "CHAOS limits=%s jobs=%d sigkill=%d sigterm=%d (%d while running: %s) prep_cycles=%s failed_preps=%s"
             + " violations=%d seconds=%d seed=%d%n",
-        jobs.size(), killed, termed, termedRunning, phases,
+        limits.isEmpty() ? "none" : new java.util.TreeMap<>(limits), jobs.size(), killed, termed, termedRunning, phases,
         String.join(",", cycles.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()[0]).toList()),
         String.join(",", cycles.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()[1]).toList()),
         violations.size(), seconds, seed);
