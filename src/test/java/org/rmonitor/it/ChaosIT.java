@@ -143,9 +143,7 @@ class ChaosIT extends SandboxTest {
       box.exit(r, EXIT);
     }
     for (var limit : limits.entrySet()) {
-      Path conf = box.exits.resolve(limit.getKey() + ".conf");
-      Files.writeString(conf, "limit=" + limit.getValue() + "\n");
-      Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      box.conf(limit.getKey(), "limit=" + limit.getValue() + "\n");
       Files.writeString(tmp.resolve("limit." + limit.getKey()), limit.getValue() + "\n");
     }
     List<Role> roles = new ArrayList<>();

@@ -27,10 +27,15 @@ class LimitIT extends SandboxTest {
   }
 
   private Path conf(String text) throws Exception {
-    Path conf = box.exits.resolve("UsbBackup.conf");
-    Files.writeString(conf, text);
-    Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
-    return conf;
+    return box.conf("UsbBackup", text);
+  }
+
+  /** DiskAAAA and DiskBBBB, each one job at a time, their exits logging to {@code runs}. */
+  private void twoLimitedDisks() throws Exception {
+    for (String r : List.of("DiskAAAA", "DiskBBBB")) {
+      box.exit(r, "echo \"$1 " + r + "\" >> \"$SANDBOX/runs\"");
+      box.conf(r, "limit=1\n");
+    }
   }
 
   private Path backup(String name) throws Exception {
@@ -154,12 +159,7 @@ class LimitIT extends SandboxTest {
    */
   @Test
   void jobsListingTwoLimitedResourcesInOppositeOrdersNeverWaitForEachOther() throws Exception {
-    for (String r : List.of("DiskAAAA", "DiskBBBB")) {
-      box.exit(r, "echo \"$1 " + r + "\" >> \"$SANDBOX/runs\"");
-      Path conf = box.exits.resolve(r + ".conf");
-      Files.writeString(conf, "limit=1\n");
-      Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
-    }
+    twoLimitedDisks();
     String work = "echo \"$0 begin\" >> \"$SANDBOX/runs\"; echo \"$0 end\" >> \"$SANDBOX/runs\"";
     Path ab = box.script("ab", "-L DiskAAAA,DiskBBBB /bin/sh", work);
     Path ba = box.script("ba", "-L DiskBBBB,DiskAAAA /bin/sh", work);
@@ -207,12 +207,7 @@ class LimitIT extends SandboxTest {
    */
   @Test
   void aTermWhileWaitingForASecondTurnGivesTheFirstBack() throws Exception {
-    for (String r : List.of("DiskAAAA", "DiskBBBB")) {
-      box.exit(r, "echo \"$1 " + r + "\" >> \"$SANDBOX/runs\"");
-      Path conf = box.exits.resolve(r + ".conf");
-      Files.writeString(conf, "limit=1\n");
-      Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
-    }
+    twoLimitedDisks();
     Path holder = box.script("holder", "DiskBBBB", "while [ ! -e \"$SANDBOX/gate.holder\" ]; do sleep 0.05; done");
     Path both = box.script("both", "DiskAAAA,DiskBBBB", "echo must not run");
     Path first = box.script("first", "DiskAAAA", "echo first ran");

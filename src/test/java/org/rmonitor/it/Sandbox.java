@@ -77,6 +77,14 @@ public final class Sandbox implements AutoCloseable {
     return executable(exits.resolve(resource + ".exit"), "#!/bin/sh\n" + body + "\n");
   }
 
+  /** A resource's settings file, {@code EXIT_DIR/RESOURCE.conf}, mode 644 as the jobs require. */
+  public Path conf(String resource, String text) throws IOException {
+    Path conf = exits.resolve(resource + ".conf");
+    Files.writeString(conf, text, StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
+    return conf;
+  }
+
   /** A cron script whose hashbang runs rmonitor with {@code hashbangArgs}. */
   public Path script(String name, String hashbangArgs, String body) throws IOException {
     return executable(cron.resolve(name), "#!" + RMONITOR + " " + hashbangArgs + "\n" + body + "\n");
