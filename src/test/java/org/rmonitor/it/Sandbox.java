@@ -188,9 +188,12 @@ public final class Sandbox implements AutoCloseable {
     return lines.stream().filter(l -> p.matcher(l).find()).count();
   }
 
-  /** The text after "HOST " in a traditional-format line: "TAG: MSG". */
+  /**
+   * The text after "HOST " in a traditional-format line: "TAG: MSG". The stamp is 16 characters
+   * wide ("Dec  1 00:30:54 "): a day below 10 is padded with a space, so it is not split on spaces.
+   */
   public static List<String> tagged(List<String> lines) {
-    return lines.stream().map(l -> l.split(" ", 5)[4]).toList();
+    return lines.stream().map(l -> l.substring(16).split(" ", 2)[1]).toList();
   }
 
   public List<Long> monitors() {
