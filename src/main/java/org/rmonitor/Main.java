@@ -30,6 +30,7 @@ import org.rmonitor.log.Sinks;
 import org.rmonitor.ops.Report;
 import org.rmonitor.ops.Status;
 import org.rmonitor.proc.BoundedRun;
+import org.rmonitor.proc.Scheduling;
 import org.rmonitor.proc.Launcher;
 import org.rmonitor.proc.SignalRelay;
 import org.rmonitor.resource.TrustedPath;
@@ -137,6 +138,7 @@ public final class Main {
     // not run either.
     if (Launcher.piped() && err.checkError()) return OS_ERROR;
     List<String> problems = Launcher.detach(logToStderr ? null : o.fallback());
+    Scheduling.batch(); // run-parts has its answer: from here on this JVM is a monitor (see Scheduling)
     return monitor(job, launched, signals, problems, err);
   }
 

@@ -44,6 +44,8 @@ public final class Native {
   private static final int SOL_SOCKET = 1;
   private static final int SO_SNDTIMEO = 21;
   private static final int PR_SET_CHILD_SUBREAPER = 36;
+  public static final int SCHED_OTHER = 0;
+  public static final int SCHED_BATCH = 3;
   private static final int SUN_PATH_MAX = 108;
 
   private static final Linker LINKER = Linker.nativeLinker();
@@ -97,6 +99,8 @@ public final class Native {
     // Variadic after its first argument: on x86-64 a variadic callee reads %al only as a bound on
     // the vector registers to save, and on AArch64 Linux variadic integers travel like fixed ones.
     PRCTL("prctl", C.INT),
+    SCHED_GETSCHEDULER("sched_getscheduler", C.INT),
+    SCHED_SETSCHEDULER("sched_setscheduler", C.INT),
     STRERROR("strerror", C.WORD),
     // A pointer to the struct tm it was given, NULL on failure.
     LOCALTIME_R("localtime_r", C.WORD);
@@ -215,6 +219,23 @@ public final class Native {
    */
   public static void becomeSubreaper(boolean on) throws ErrnoException {
     call("prctl(PR_SET_CHILD_SUBREAPER)", C.PRCTL, PR_SET_CHILD_SUBREAPER, on ? 1 : 0, 0);
+  }
+
+  /** The scheduling policy (sched(7): SCHED_OTHER, SCHED_BATCH, ...) of thread {@code tid}; 0 is the calling thread. */
+  public static int schedPolicy(long tid) throws ErrnoException {
+    return (int) call("sched_getscheduler(" + tid + ")", C.SCHED_GETSCHEDULER, tid, 0, 0);
+  }
+
+  /**
+   * Gives thread {@code tid} (0: the calling thread) one of the two normal policies, SCHED_OTHER
+   * or SCHED_BATCH: a move between them needs no privilege and keeps the thread's nice value.
+   */
+  public static void setSchedPolicy(long tid, int policy) throws ErrnoException {
+    if (policy != SCHED_OTHER && policy != SCHED_BATCH) throw new IllegalArgumentException("policy " + policy);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment param = arena.allocate(INT); // struct sched_param: sched_priority 0, as normal policies need
+      call("sched_setscheduler(" + tid + ", " + policy + ")", C.SCHED_SETSCHEDULER, tid, policy, address(param));
+    }
   }
 
   /**

@@ -49,7 +49,7 @@ public final class BoundedRun {
     pb.environment().putAll(env);
     Process process;
     try {
-      process = pb.start();
+      process = Scheduling.start(pb);
     } catch (IOException e) {
       Matcher m = ERRNO.matcher(String.valueOf(e.getMessage()));
       return new Outcome.NotStarted(

@@ -121,7 +121,7 @@ public final class SignalRelay implements ProcessRunner.Starter {
    */
   @Override
   public synchronized Process start(ProcessBuilder pb) throws java.io.IOException {
-    Process p = pb.start();
+    Process p = Scheduling.start(pb);
     if (relaying && received != 0) send(List.of(p.toHandle()), received);
     return p;
   }

@@ -30,6 +30,31 @@ class NativeTest {
   }
 
   @Test
+  void aThreadMovesBetweenOtherAndBatchAndOnlyThatThreadChanges() throws Exception {
+    // A platform thread of its own: the policy is the OS thread's, and this one ends with the test.
+    var seen = new java.util.concurrent.CopyOnWriteArrayList<Object>();
+    Thread t = Thread.ofPlatform().start(() -> {
+      try {
+        int before = Native.schedPolicy(0);
+        Native.setSchedPolicy(0, Native.SCHED_BATCH);
+        seen.add(before);
+        seen.add(Native.schedPolicy(0));
+        seen.add(Files.readString(Path.of("/proc/thread-self/stat")).replaceAll(".*\\) ", "").split(" ")[41 - 3]);
+        Native.setSchedPolicy(0, Native.SCHED_OTHER);
+        seen.add(Native.schedPolicy(0));
+      } catch (Exception e) {
+        seen.add(e);
+      }
+    });
+    t.join();
+    assertThat(seen).containsExactly(Native.SCHED_OTHER, Native.SCHED_BATCH, "3", Native.SCHED_OTHER);
+    assertThat(Native.schedPolicy(0)).isEqualTo(Native.SCHED_OTHER);
+    assertThatThrownBy(() -> Native.setSchedPolicy(0, 1)).isInstanceOf(IllegalArgumentException.class); // SCHED_FIFO
+    assertThatThrownBy(() -> Native.schedPolicy(987654321))
+        .isInstanceOfSatisfying(Native.ErrnoException.class, e -> assertThat(e.errno).isEqualTo(Native.ESRCH));
+  }
+
+  @Test
   void aCallersOwnErrnoSlotGetsTheErrno() {
     try (Arena arena = Arena.ofConfined()) {
       Native.Errno slot = Native.Errno.in(arena);
