@@ -98,19 +98,8 @@ final class PlainScope implements Scope {
     } finally {
       lock.unlock();
     }
-    boolean interrupted = false;
-    for (Thread thread : all) {
-      while (true) {
-        try {
-          thread.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true; // close waits all the same, and leaves the interrupt to the caller
-        }
-      }
-    }
+    Uninterruptibly.join(all); // close waits all the same, and leaves an interrupt to the caller
     phase = Phase.CLOSED;
-    if (interrupted) Thread.currentThread().interrupt();
     if (was == Phase.FORKED) throw new IllegalStateException("Owner did not join after forking");
   }
 

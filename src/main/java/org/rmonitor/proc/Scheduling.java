@@ -82,16 +82,7 @@ public final class Scheduling {
       }
     });
     starter.start();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        starter.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) Thread.currentThread().interrupt();
+    Uninterruptibly.join(List.of(starter));
     if (outcome.failure != null) throw outcome.failure;
     if (outcome.bug != null) throw outcome.bug;
     return outcome.process;
