@@ -22,10 +22,18 @@ public record ProcStat(long pid, char state, long session, long startTicks) {
     }
   }
 
-  /** Parses a stat line; the command name in parentheses may itself hold blanks and ')'. */
+  /** Parses a stat line. */
   static ProcStat parse(long pid, String stat) {
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    String[] f = fields(stat);
     return new ProcStat(pid, f[0].charAt(0), Long.parseLong(f[3]), Long.parseLong(f[19]));
+  }
+
+  /**
+   * The fields of a stat line after the command name, from field 3 (state) on: field N of
+   * proc(5) is at index N - 3. The name in parentheses may itself hold blanks and ')'.
+   */
+  public static String[] fields(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
   }
 
   /** A zombie or a dead process is gone: in a container, PID 1 may never reap it. */

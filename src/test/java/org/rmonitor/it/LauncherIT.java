@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.rmonitor.proc.ProcStat;
 
 /**
  * The launcher as the kernel runs it: real exit codes, a monitor cut loose from its caller, and
@@ -130,7 +131,7 @@ class LauncherIT extends SandboxTest {
     box.await(l -> l.stream().anyMatch(x -> x.endsWith("detached[" + pid + "]: ready")));
 
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    String[] f = ProcStat.fields(stat);
     assertThat(f[3]).as("session id").isEqualTo(Long.toString(pid));
     assertThat(f[2]).as("process group").isEqualTo(Long.toString(pid));
     // stdin and stdout (after the launcher's answer on it) are /dev/null; stderr is the

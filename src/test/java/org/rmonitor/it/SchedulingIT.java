@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.rmonitor.proc.ProcStat;
 
 /**
  * The monitor's threads run under SCHED_BATCH; its exits, its job, the job's children and its
@@ -93,8 +94,7 @@ class SchedulingIT extends SandboxTest {
     try (Stream<Path> dirs = Files.list(Path.of("/proc/" + pid + "/task"))) {
       for (Path dir : dirs.toList()) {
         String stat = Files.readString(dir.resolve("stat"));
-        // comm is in parentheses and may hold spaces; field 3 (state) comes after its ")".
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = ProcStat.fields(stat);
         tasks.add(new Task(
             Long.parseLong(dir.getFileName().toString()),
             stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')),

@@ -39,7 +39,7 @@ class NativeTest {
         Native.setSchedPolicy(0, Native.SCHED_BATCH);
         seen.add(before);
         seen.add(Native.schedPolicy(0));
-        seen.add(Files.readString(Path.of("/proc/thread-self/stat")).replaceAll(".*\\) ", "").split(" ")[41 - 3]);
+        seen.add(org.rmonitor.proc.ProcStat.fields(Files.readString(Path.of("/proc/thread-self/stat")))[41 - 3]);
         Native.setSchedPolicy(0, Native.SCHED_OTHER);
         seen.add(Native.schedPolicy(0));
       } catch (Exception e) {
